@@ -1,0 +1,8 @@
+"""Recurrent neural networks (SimpleRNN, LSTM, GRU) as scikit-learn estimators."""
+
+from sklearn_rnn.classifier import RNNClassifier
+from sklearn_rnn.regressor import RNNRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["RNNClassifier", "RNNRegressor", "__version__"]
