@@ -1,0 +1,352 @@
+"""Shared estimator machinery: the skorch subclass and the fit/predict plumbing.
+
+Each estimator is a :class:`skorch.NeuralNet`, so skorch's parameters and
+conventions (``callbacks``, ``history``, ``warm_start``, ``partial_fit``,
+``optimizer__*``, ``device``) keep working. What this class adds:
+
+* plain hyperparameters as constructor arguments, checked from one table in ``fit``;
+* encoders fitted on ``X`` (and ``y``) first, the network built after from what
+  they learned (vocabulary size, features, outputs);
+* our Dataset and batch iterator: batches grouped by length and padded per batch;
+* a seeded random context, so ``random_state`` makes fits bit-identical and a
+  resumed fit continues the same random stream.
+"""
+
+from __future__ import annotations
+
+import inspect
+from contextlib import contextmanager
+from types import MappingProxyType
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_array
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch import NeuralNet
+from skorch.callbacks import (
+    EarlyStopping,
+    EpochTimer,
+    GradientNormClipping,
+    PassthroughScoring,
+    PrintLog,
+    ProgressBar,
+)
+
+from sklearn_rnn import _validation as v
+from sklearn_rnn.callbacks import DivergenceGuard, TrainingDivergedError
+from sklearn_rnn.data import BatchIterator, SequenceDataset
+from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder
+from sklearn_rnn.modules import SequenceModel
+
+
+class RNNBase(NeuralNet):
+    """Machinery shared by :class:`RNNClassifier`, :class:`RNNRegressor` and :class:`RNNTagger`.
+
+    Not meant to be used directly; subclasses define ``__init__`` with their
+    hyperparameters and the target encoding.
+    """
+
+    # skorch reads these attributes; they are fixed by the design, not hyperparameters.
+    criterion = None
+    train_split = None
+    iterator_train = BatchIterator
+    iterator_valid = BatchIterator
+    dataset = SequenceDataset
+    predict_nonlinearity = None
+    compile = False
+    use_caching = False
+    torch_load_kwargs = None
+    # skorch sets these in its __init__; as class defaults a fresh estimator holds only
+    # its parameters, as scikit-learn requires.
+    history_ = None
+    initialized_ = False
+    virtual_params_ = MappingProxyType({})
+
+    _is_classifier = False
+    _per_step_targets = False
+
+    # -- parameters -----------------------------------------------------------------
+
+    def _store_init_params(self, params: dict) -> None:
+        """Store ``__init__``'s arguments unchanged (``params`` is its ``locals()``).
+
+        Prefixed arguments routed to skorch (``optimizer__weight_decay``, ...) are kept
+        as attributes too, as skorch expects.
+        """
+        kwargs = params.pop("kwargs", {})
+        params.pop("self", None)
+        params.pop("__class__", None)
+        for key, value in params.items():
+            setattr(self, key, value)
+        for key in kwargs:
+            if "__" not in key:
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword argument {key!r}."
+                )
+        self._params_to_validate = set(kwargs)
+        vars(self).update(kwargs)
+
+    def _get_param_names(self):
+        signature = inspect.signature(type(self).__init__)
+        names = [
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind != p.VAR_KEYWORD
+        ]
+        routed = [k for k in vars(self) if "__" in k and not k.startswith("_") and not k.endswith("_")]
+        return sorted(names) + sorted(routed)
+
+    def __repr__(self) -> str:
+        return BaseEstimator.__repr__(self)
+
+    def _check_params(self) -> None:
+        v.check_hyperparameters(self)
+        device = str(self.device) if self.device is not None else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"Invalid value for parameter 'device': {self.device!r} was requested but CUDA "
+                "is not available on this machine (torch.cuda.is_available() is False); use "
+                "device='cpu'."
+            )
+
+    # -- skorch extension points ----------------------------------------------------
+
+    @property
+    def _default_callbacks(self):
+        callbacks = [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("divergence_guard", DivergenceGuard()),
+        ]
+        callbacks += self._metric_callbacks()
+        if self.clip_grad_norm is not None:
+            callbacks.append(("gradient_clipping", GradientNormClipping(self.clip_grad_norm)))
+        if self.early_stopping:
+            callbacks.append(
+                ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))
+            )
+        if getattr(self, "progress_bar", False):
+            callbacks.append(("progress_bar", ProgressBar()))
+        callbacks.append(("print_log", PrintLog()))
+        return callbacks
+
+    def _metric_callbacks(self) -> list:
+        return []
+
+    def initialize_module(self):
+        kwargs = self.get_params_for("module")
+        data_kwargs = {
+            "n_outputs": self.n_outputs_,
+            "n_ids": self.encoder_.n_ids_,
+            "n_features": self.encoder_.n_features_,
+        }
+        if self.module is None:
+            module = self._build_module(data_kwargs, kwargs)
+        else:
+            module = self.initialized_instance(self.module, {**data_kwargs, **kwargs})
+        self.module_ = module
+        return self
+
+    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
+        return SequenceModel(
+            **data_kwargs,
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            bidirectional=self.bidirectional,
+            dropout=self.dropout,
+            embedding_dim=self.embedding_dim,
+            pooling=self.pooling_,
+            **kwargs,
+        )
+
+    def get_iterator(self, dataset, training=False):
+        return BatchIterator(dataset, self.batch_size, shuffle=training)
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        if not self.early_stopping:
+            return X, None
+        indices = np.arange(len(X))
+        stratify = None
+        if self._is_classifier:
+            counts = np.bincount(X.targets.numpy())
+            if counts[counts > 0].min() >= 2:
+                stratify = X.targets.numpy()
+        train, valid = train_test_split(
+            indices,
+            test_size=self.validation_fraction,
+            random_state=self.random_state,
+            stratify=stratify,
+        )
+        return X.subset(train), X.subset(valid)
+
+    # -- fitting ----------------------------------------------------------------------
+
+    def fit(self, X, y=None, **fit_params):
+        """Fit the encoders and the network on ``X`` and ``y``.
+
+        With ``warm_start=True`` and an already fitted estimator, training continues
+        from the current weights, encoders and optimizer state.
+
+        Parameters
+        ----------
+        X : sequences
+            Strings, token lists, id lists, a 2D/3D array or a ragged list of arrays.
+        y : array-like
+            Targets, one per sequence (one per step for the tagger).
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        if self.warm_start and self.__sklearn_is_fitted__():
+            dataset = self._transform_dataset(X, y)
+        else:
+            dataset = self._fit_new(X, y)
+        self._train(dataset, **fit_params)
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs, fitting first if not fitted yet.
+
+        Parameters
+        ----------
+        X : sequences
+            As in :meth:`fit`.
+        y : array-like
+            As in :meth:`fit`.
+        classes : array-like, default=None
+            Classifier only: every class that any call will see (needed at the first
+            call when a batch lacks some classes).
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        if self.__sklearn_is_fitted__():
+            dataset = self._transform_dataset(X, y)
+        else:
+            dataset = self._fit_new(X, y, classes=classes)
+        self._train(dataset, **fit_params)
+        return self
+
+    def _fit_new(self, X, y, classes=None) -> SequenceDataset:
+        self.initialized_ = False
+        self.torch_rng_state_ = None
+        sequences = self._fit_X(X)
+        targets = self._fit_y(y, len(sequences), sequences, classes=classes)
+        with self._random_context():
+            self.initialize()
+        return SequenceDataset(sequences, targets)
+
+    def _transform_dataset(self, X, y) -> SequenceDataset:
+        sequences = self._transform_X(X)
+        return SequenceDataset(sequences, self._transform_y(y, len(sequences), sequences))
+
+    def _train(self, dataset: SequenceDataset, **fit_params) -> None:
+        try:
+            with self._random_context():
+                NeuralNet.partial_fit(self, dataset, None, **fit_params)
+        except TrainingDivergedError:
+            # Never leave a model that silently predicts garbage.
+            self.initialized_ = False
+            raise
+
+    @contextmanager
+    def _random_context(self):
+        """Seed torch from ``random_state`` and continue the same stream across calls."""
+        if self.random_state is None:
+            yield
+            return
+        with torch.random.fork_rng(devices=[]):
+            state = getattr(self, "torch_rng_state_", None)
+            if state is None:
+                torch.manual_seed(self.random_state)
+            else:
+                torch.set_rng_state(state)
+            yield
+            self.torch_rng_state_ = torch.get_rng_state()
+
+    # -- X encoding -------------------------------------------------------------------
+
+    def _make_encoder(self) -> SequenceEncoder:
+        return SequenceEncoder(
+            tokenizer=self.tokenizer,
+            lowercase=self.lowercase,
+            max_vocab=self.max_vocab,
+            min_freq=self.min_freq,
+            max_len=self.max_len,
+            standardize=self.standardize,
+        )
+
+    def _fit_X(self, X) -> EncodedSequences:
+        for name in ("n_features_in_", "feature_names_in_"):
+            if name in vars(self):
+                delattr(self, name)
+        kind = v.detect_input_kind(X)
+        self._check_kind(kind)
+        self.encoder_ = self._make_encoder()
+        if kind == v.TABLE:
+            X = validate_data(self, X, reset=True, dtype=np.float32)
+        sequences = self.encoder_.fit_transform(X, kind)
+        if kind == v.NUMERIC:
+            self.n_features_in_ = self.encoder_.n_features_
+        self.pooling_ = self._resolve_pooling(kind)
+        return sequences
+
+    def _transform_X(self, X) -> EncodedSequences:
+        kind = v.detect_input_kind(X)
+        if kind == v.TABLE and self.encoder_.kind_ == v.TABLE:
+            X = validate_data(self, X, reset=False, dtype=np.float32)
+        elif kind == v.TABLE:
+            # Fitted on 3D/ragged series: a 2D array is a batch of univariate series.
+            X = check_array(X, dtype=np.float32, input_name="X")[:, :, None]
+            kind = v.NUMERIC
+        return self.encoder_.transform(X, kind)
+
+    def _check_kind(self, kind: str) -> None:
+        """Subclasses reject input kinds they cannot use."""
+
+    def _resolve_pooling(self, kind: str) -> str:
+        if self.pooling != "auto":
+            return self.pooling
+        # Max pooling is the strongest for text; the last step for series (measured).
+        return "max" if kind in v.TOKEN_KINDS else "last"
+
+    # -- prediction -------------------------------------------------------------------
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return bool(self.initialized_) and "module_" in vars(self)
+
+    def _forward_batches(self, X):
+        """Yield ``(indices, lengths, outputs)`` per batch, batches sorted by length."""
+        check_is_fitted(self)
+        dataset = SequenceDataset(self._transform_X(X))
+        iterator = BatchIterator(dataset, self.batch_size, shuffle=False)
+        self._set_training(False)
+        with torch.inference_mode():
+            start = 0
+            for batch_X, _ in iterator:
+                n = len(batch_X["lengths"])
+                outputs = self.infer(batch_X)
+                yield iterator.order[start : start + n], batch_X["lengths"], outputs.cpu()
+                start += n
+
+    def _forward_pooled(self, X) -> torch.Tensor:
+        """The module's ``(n, n_outputs)`` outputs, in the caller's order."""
+        parts, order = [], []
+        for indices, _, outputs in self._forward_batches(X):
+            parts.append(outputs)
+            order.append(indices)
+        result = torch.empty((sum(len(p) for p in parts), parts[0].shape[1]), dtype=parts[0].dtype)
+        result[torch.cat(order)] = torch.cat(parts)
+        return result

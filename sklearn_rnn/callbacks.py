@@ -1,0 +1,57 @@
+"""Small skorch callbacks the estimators add by default."""
+
+from __future__ import annotations
+
+import math
+
+from skorch.callbacks import Callback
+
+from sklearn_rnn.data import IGNORE_INDEX
+
+
+class TrainingDivergedError(ValueError):
+    """Raised when the training loss becomes NaN or infinite."""
+
+
+class DivergenceGuard(Callback):
+    """Stop training with a clear error as soon as a training loss is not finite."""
+
+    def on_batch_end(self, net, batch=None, training=False, loss=None, **kwargs):
+        if not training or loss is None:
+            return
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            epoch = len(net.history)
+            raise TrainingDivergedError(
+                f"Training diverged: the loss became {value} in epoch {epoch}. Try a smaller "
+                f"learning rate (lr={net.lr!r} now) or gradient clipping (clip_grad_norm="
+                f"{net.clip_grad_norm!r} now; e.g. clip_grad_norm=1.0). The estimator was left "
+                "unfitted."
+            )
+
+
+class ValidAccuracy(Callback):
+    """Record ``valid_acc``, the accuracy on the validation batches, each epoch.
+
+    Works from the predictions the validation step already computed, so it costs
+    no extra forward pass. Per-step targets equal to the ignore index (padding)
+    are not counted.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.correct_ = 0
+        self.total_ = 0
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training or y_pred is None:
+            return
+        y_true = batch[1].to(y_pred.device)
+        predicted = y_pred.argmax(-1)
+        real = y_true != IGNORE_INDEX
+        self.correct_ += int(((predicted == y_true) & real).sum())
+        self.total_ += int(real.sum())
+
+    def on_epoch_end(self, net, dataset_valid=None, **kwargs):
+        if self.total_:
+            net.history.record("valid_acc", self.correct_ / self.total_)
+

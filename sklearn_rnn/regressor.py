@@ -1,0 +1,170 @@
+"""RNNRegressor: one value (or a vector of values) per sequence."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.utils import check_array
+
+from sklearn_rnn import _docs
+from sklearn_rnn import _validation as v
+from sklearn_rnn._base import RNNBase
+
+_DOC = """Recurrent neural network regressor: one value or ``k`` values per sequence.
+
+    Takes the same inputs as :class:`RNNClassifier`; ``y`` of shape ``(n,)`` or
+    ``(n, k)`` (e.g. a forecast horizon). Targets are standardized internally and
+    predictions returned in the user's units.
+
+    Parameters
+    ----------
+    {model}{pooling}{inputs}{training}
+    scale_target : bool, default=True
+        Train on standardized targets (mean 0, variance 1 per output).{common}
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of target columns.
+    target_mean_, target_scale_ : ndarray of shape (n_outputs_,)
+        The target standardization learned in ``fit``.
+    n_features_in_ : int
+        Features per step for numeric input (columns of a 2D array).
+    encoder_ : SequenceEncoder
+        The fitted input encoder.
+    module_ : torch.nn.Module
+        The trained network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.rand(64, 5, 1).astype("float32")
+    >>> y = X.sum(axis=(1, 2))
+    >>> reg = RNNRegressor(hidden_size=16, max_epochs=30, lr=0.01, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    >>> bool(reg.score(X, y) > 0.8)
+    True
+    """
+
+
+class RNNRegressor(RegressorMixin, RNNBase):
+    __doc__ = _DOC.format(
+        model=_docs.MODEL_PARAMETERS.format(bidirectional=False, dropout=0.0),
+        pooling=_docs.POOLING_PARAMETER,
+        inputs=_docs.INPUT_PARAMETERS,
+        training=_docs.TRAINING_PARAMETERS.format(
+            lr=0.001, max_epochs=10, batch_size=32, stratified=""
+        ),
+        common=_docs.COMMON_PARAMETERS,
+    )
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 128,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        pooling: str = "auto",
+        embedding_dim: int = 100,
+        tokenizer="word",
+        lowercase: bool = True,
+        max_vocab: int | None = None,
+        min_freq: int = 1,
+        max_len: int | None = None,
+        standardize: bool = True,
+        scale_target: bool = True,
+        clip_grad_norm: float | None = 1.0,
+        lr: float = 0.001,
+        max_epochs: int = 10,
+        batch_size: int = 32,
+        optimizer=torch.optim.Adam,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 5,
+        random_state: int | None = None,
+        device: str = "cpu",
+        verbose: int = 0,
+        progress_bar: bool = False,
+        module=None,
+        callbacks=None,
+        warm_start: bool = False,
+        **kwargs,
+    ):
+        self._store_init_params(locals())
+
+    # -- targets ----------------------------------------------------------------------
+
+    def _fit_y(self, y, n_samples, sequences, classes=None):
+        y = self._check_y(y, n_samples)
+        self.y_ndim_ = y.ndim
+        y2d = y.reshape(len(y), -1)
+        self.n_outputs_ = y2d.shape[1]
+        if self.scale_target:
+            self.target_mean_ = y2d.mean(axis=0)
+            scale = y2d.std(axis=0)
+            self.target_scale_ = np.where(scale > 1e-12, scale, 1.0)
+        else:
+            self.target_mean_ = np.zeros(self.n_outputs_)
+            self.target_scale_ = np.ones(self.n_outputs_)
+        return self._scale(y2d)
+
+    def _transform_y(self, y, n_samples, sequences):
+        y2d = self._check_y(y, n_samples).reshape(n_samples, -1)
+        if y2d.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y2d.shape[1]} target columns, but the estimator was fitted with "
+                f"{self.n_outputs_}."
+            )
+        return self._scale(y2d)
+
+    def _check_y(self, y, n_samples) -> np.ndarray:
+        v.check_consistent_length(n_samples, y)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim not in (1, 2):
+            raise ValueError(
+                f"y must be 1D (n_samples,) or 2D (n_samples, n_targets); got shape {y.shape}."
+            )
+        return y
+
+    def _scale(self, y2d: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(((y2d - self.target_mean_) / self.target_scale_).astype(np.float32))
+
+    # -- skorch extension points --------------------------------------------------------
+
+    def initialize_criterion(self):
+        self.criterion_ = torch.nn.MSELoss()
+        return self
+
+    # -- prediction ---------------------------------------------------------------------
+
+    @property
+    def predict_proba(self):
+        raise AttributeError("RNNRegressor has no predict_proba; it predicts values.")
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted targets in the units of ``y``.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+            1D when ``y`` was 1D in ``fit``.
+        """
+        outputs = self._forward_pooled(X).double().numpy()
+        predictions = outputs * self.target_scale_ + self.target_mean_
+        return predictions[:, 0] if self.y_ndim_ == 1 else predictions
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
