@@ -73,18 +73,13 @@ class RNNBase(NeuralNet):
         """Store ``__init__``'s arguments unchanged (``params`` is its ``locals()``).
 
         Prefixed arguments routed to skorch (``optimizer__weight_decay``, ...) are kept
-        as attributes too, as skorch expects.
+        as attributes too, as skorch expects; skorch rejects unknown ones at ``fit``.
         """
         kwargs = params.pop("kwargs", {})
         params.pop("self", None)
         params.pop("__class__", None)
         for key, value in params.items():
             setattr(self, key, value)
-        for key in kwargs:
-            if "__" not in key:
-                raise TypeError(
-                    f"{type(self).__name__}.__init__() got an unexpected keyword argument {key!r}."
-                )
         self._params_to_validate = set(kwargs)
         vars(self).update(kwargs)
 
@@ -95,8 +90,16 @@ class RNNBase(NeuralNet):
             for name, p in signature.parameters.items()
             if name != "self" and p.kind != p.VAR_KEYWORD
         ]
-        routed = [k for k in vars(self) if "__" in k and not k.startswith("_") and not k.endswith("_")]
+        routed = [k for k in vars(self) if k in self._params_to_validate or "__" in k]
+        routed = [k for k in routed if not k.startswith("_") and not k.endswith("_")]
         return sorted(names) + sorted(routed)
+
+    def set_params(self, **params):
+        # skorch re-initializes callbacks on any key starting with "callbacks"; the plain
+        # parameter is only stored here and checked at fit, like every other parameter.
+        if "callbacks" in params:
+            self.callbacks = params.pop("callbacks")
+        return super().set_params(**params)
 
     def __repr__(self) -> str:
         return BaseEstimator.__repr__(self)
@@ -115,23 +118,31 @@ class RNNBase(NeuralNet):
 
     @property
     def _default_callbacks(self):
-        callbacks = [
+        # Fixed list: skorch evaluates it in get_params, which must work for any values.
+        return [
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
             ("divergence_guard", DivergenceGuard()),
+            ("print_log", PrintLog()),
         ]
-        callbacks += self._metric_callbacks()
+
+    def initialize_callbacks(self):
+        super().initialize_callbacks()
+        # Callbacks that the hyperparameters switch on run before the log is printed.
+        extra = self._metric_callbacks()
         if self.clip_grad_norm is not None:
-            callbacks.append(("gradient_clipping", GradientNormClipping(self.clip_grad_norm)))
+            extra.append(("gradient_clipping", GradientNormClipping(self.clip_grad_norm)))
         if self.early_stopping:
-            callbacks.append(
-                ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))
-            )
-        if getattr(self, "progress_bar", False):
-            callbacks.append(("progress_bar", ProgressBar()))
-        callbacks.append(("print_log", PrintLog()))
-        return callbacks
+            extra.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
+        if self.progress_bar:
+            extra.append(("progress_bar", ProgressBar()))
+        for _, callback in extra:
+            callback.initialize()
+        names = [name for name, _ in self.callbacks_]
+        at = names.index("print_log") if "print_log" in names else len(names)
+        self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
+        return self
 
     def _metric_callbacks(self) -> list:
         return []
@@ -292,6 +303,7 @@ class RNNBase(NeuralNet):
         for name in ("n_features_in_", "feature_names_in_"):
             if name in vars(self):
                 delattr(self, name)
+        X = v.as_container(X)
         kind = v.detect_input_kind(X)
         self._check_kind(kind)
         self.encoder_ = self._make_encoder()
@@ -304,6 +316,7 @@ class RNNBase(NeuralNet):
         return sequences
 
     def _transform_X(self, X) -> EncodedSequences:
+        X = v.as_container(X)
         kind = v.detect_input_kind(X)
         if kind == v.TABLE and self.encoder_.kind_ == v.TABLE:
             X = validate_data(self, X, reset=False, dtype=np.float32)

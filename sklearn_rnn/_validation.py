@@ -37,6 +37,15 @@ def _is_real(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
+def as_container(X):
+    """Turn foreign array-likes (objects with ``__array__``) into numpy arrays."""
+    plain = (np.ndarray, pd.DataFrame, pd.Series, list, tuple, str, bytes)
+    if X is not None and not isinstance(X, plain) and not sp.issparse(X):
+        if hasattr(X, "__array__"):
+            return np.asarray(X)
+    return X
+
+
 def detect_input_kind(X, name: str = "X") -> str:
     """Return the kind of sequence input ``X`` holds.
 
@@ -107,10 +116,13 @@ def _element_kind(X: Sequence, name: str) -> str:
         kind = NUMERIC
     elif isinstance(first, (list, tuple, np.ndarray, pd.Series)):
         kind = _list_kind(first, name)
+        if kind == NUMERIC and _is_flat_table(X):
+            kind = TABLE  # equal-length lists of numbers read like a 2D array
     elif _is_real(first):
         raise ValueError(
             f"{name} is a flat list of numbers, i.e. one number per sample; expected "
-            "sequences. Reshape to (n_samples, n_steps) or pass a list of arrays."
+            "sequences. Reshape your data to (n_samples, n_steps), e.g. with "
+            "array.reshape(1, -1) for a single series, or pass a list of arrays."
         )
     else:
         raise TypeError(
@@ -118,6 +130,19 @@ def _element_kind(X: Sequence, name: str) -> str:
             "tokens or a numeric array."
         )
     return kind
+
+
+def _is_flat_table(X: Sequence) -> bool:
+    """True when every row is a flat list/tuple of numbers, all of one length."""
+    width = None
+    for row in X:
+        if not isinstance(row, (list, tuple)) or not all(_is_real(x) for x in row):
+            return False
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            return False
+    return True
 
 
 def _list_kind(seq, name: str) -> str:
@@ -239,18 +264,19 @@ def check_numeric_sequences(X, name: str = "X") -> list[np.ndarray]:
     return sequences
 
 
-def check_consistent_length(X_len: int, y, name: str = "y") -> None:
-    """Raise a ValueError when ``y`` does not hold one entry per sample of ``X``."""
+def check_target_length(X_len: int, y, name: str = "y"):
+    """Return ``y`` (array-likes as arrays) after checking it holds one entry per sample."""
     if y is None:
-        raise ValueError(
-            "This estimator requires y to be passed, but the target y is None."
-        )
-    n_y = len(y)
-    if n_y != X_len:
+        raise ValueError("This estimator requires y to be passed, but the target y is None.")
+    y = as_container(y)
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
+        raise TypeError(f"{name} must be array-like with one entry per sample; got {type(y).__name__}.")
+    if len(y) != X_len:
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: X has {X_len}, "
-            f"{name} has {n_y}."
+            f"{name} has {len(y)}."
         )
+    return y
 
 
 # --- hyperparameters -------------------------------------------------------------

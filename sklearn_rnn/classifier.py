@@ -121,7 +121,7 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         return self._encode_labels(self._check_y(y, n_samples))
 
     def _check_y(self, y, n_samples) -> np.ndarray:
-        v.check_consistent_length(n_samples, y)
+        y = v.check_target_length(n_samples, y)
         y = column_or_1d(np.asarray(y) if not hasattr(y, "dtype") else y, warn=True)
         if y.dtype == object:
             types = {type(label) for label in y}

@@ -206,4 +206,9 @@ class SequenceModel(nn.Module):
         steps = self.core(self.input_layer(inputs), lengths)  # (B, T, D)
         if self.pooling is not None:
             steps = self.pooling(steps, lengths)  # (B, D)
-        return self.head(self.head_dropout(steps))  # (B, n_outputs) or (B, T, n_outputs)
+        if self.training:
+            return self.head(self.head_dropout(steps))  # (B, n_outputs) or (B, T, n_outputs)
+        # At inference the head runs in float64: float32 products round differently for one
+        # row than for many, and a sequence's output must not depend on its batch.
+        head = self.head
+        return nn.functional.linear(steps.double(), head.weight.double(), head.bias.double())

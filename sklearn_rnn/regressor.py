@@ -124,7 +124,7 @@ class RNNRegressor(RegressorMixin, RNNBase):
         return self._scale(y2d)
 
     def _check_y(self, y, n_samples) -> np.ndarray:
-        v.check_consistent_length(n_samples, y)
+        y = v.check_target_length(n_samples, y)
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if y.ndim not in (1, 2):
             raise ValueError(

@@ -1,0 +1,156 @@
+"""Tests for sklearn_rnn.forecasting: windows line up with the series, and the baseline."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sklearn_rnn.forecasting import make_windows, seasonal_naive_forecast
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.data(),
+    n_features=st.integers(1, 3),
+    window=st.integers(1, 8),
+    horizon=st.integers(1, 4),
+    step=st.integers(1, 4),
+)
+def test_windows_line_up_with_the_series(data, n_features, window, horizon, step):
+    n_steps = data.draw(st.integers(window + horizon, window + horizon + 30), label="n_steps")
+    values = data.draw(
+        arrays(np.float64, (n_steps, n_features), elements=st.integers(-1000, 1000)),
+        label="values",
+    )
+    series = values[:, 0] if n_features == 1 else values
+
+    X, y = make_windows(series, window, horizon=horizon, step=step)
+
+    n_windows = (n_steps - window - horizon) // step + 1
+    assert X.shape == (n_windows, window, n_features)
+    assert y.shape == ((n_windows,) if horizon == 1 else (n_windows, horizon))
+    assert X.dtype == np.float32 and y.dtype == np.float32
+    y2 = y.reshape(n_windows, horizon)
+    for i in range(n_windows):
+        start = i * step
+        np.testing.assert_array_equal(X[i], values[start : start + window])
+        np.testing.assert_array_equal(y2[i], values[start + window : start + window + horizon, 0])
+    # No window was left out: one more step would run past the end of the series.
+    assert n_windows * step + window + horizon > n_steps
+
+
+def test_one_dimensional_input_kinds_agree():
+    values = np.arange(20, dtype=float)
+    expected_X, expected_y = make_windows(values, 5, horizon=2)
+    for series in (values.tolist(), pd.Series(values), values.astype(np.int32), values[:, None]):
+        X, y = make_windows(series, 5, horizon=2)
+        np.testing.assert_array_equal(X, expected_X)
+        np.testing.assert_array_equal(y, expected_y)
+
+
+def test_dataframe_target_by_name_and_position():
+    frame = pd.DataFrame({"temp": np.arange(10.0), "load": np.arange(100.0, 110.0)})
+    X, y = make_windows(frame, 3, target="load")
+    assert X.shape == (7, 3, 2)
+    np.testing.assert_array_equal(X[0], frame.to_numpy()[:3])
+    np.testing.assert_array_equal(y, np.arange(103.0, 110.0))
+    _, y_pos = make_windows(frame, 3, target=1)
+    _, y_neg = make_windows(frame, 3, target=-1)
+    np.testing.assert_array_equal(y_pos, y)
+    np.testing.assert_array_equal(y_neg, y)
+    _, y_default = make_windows(frame, 3)
+    np.testing.assert_array_equal(y_default, np.arange(3.0, 10.0))
+
+
+def test_input_is_not_modified():
+    values = np.arange(10.0)
+    X, _ = make_windows(values, 3)
+    X[:] = -1
+    np.testing.assert_array_equal(values, np.arange(10.0))
+
+
+def test_exactly_long_enough_gives_one_window():
+    X, y = make_windows([1, 2, 3, 4], window=2, horizon=2, step=5)
+    assert X.shape == (1, 2, 1)
+    assert y.tolist() == [[3.0, 4.0]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"window": 0}, ValueError, "window must be >= 1"),
+        ({"window": 3, "horizon": 0}, ValueError, "horizon must be >= 1"),
+        ({"window": 3, "step": -1}, ValueError, "step must be >= 1"),
+        ({"window": 2.0}, TypeError, "window must be an int"),
+        ({"window": True}, TypeError, "window must be an int"),
+        ({"window": 8, "horizon": 3}, ValueError, "series is too short.*10 time steps.*11"),
+        ({"window": 3, "target": 1}, ValueError, "target=1 is out of range"),
+        ({"window": 3, "target": "x"}, ValueError, "target must be a column name"),
+    ],
+)
+def test_make_windows_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_windows(np.arange(10.0), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("series", "match"),
+    [
+        ([1.0, np.nan, 3.0, 4.0], "NaN or infinity.*time step 1"),
+        ([1.0, 2.0, np.inf, 4.0], "NaN or infinity"),
+        (["a", "b", "c", "d"], "must be numeric"),
+        (np.zeros((4, 2, 2)), "must be 1D .* or 2D"),
+        ([], "too short"),
+    ],
+)
+def test_make_windows_bad_series(series, match):
+    with pytest.raises(ValueError, match=match):
+        make_windows(series, 2)
+
+
+def test_seasonal_naive_repeats_the_last_season():
+    series = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(
+        seasonal_naive_forecast(series, season=3, horizon=7), [5, 6, 7, 5, 6, 7, 5]
+    )
+    np.testing.assert_array_equal(seasonal_naive_forecast(series, season=1, horizon=2), [7, 7])
+    np.testing.assert_array_equal(seasonal_naive_forecast(series, season=7, horizon=2), [1.0, 2.0])
+
+
+def test_seasonal_naive_is_exact_on_a_purely_seasonal_series():
+    pattern = np.array([3.0, 1.0, 4.0, 1.0, 5.0])
+    history = np.tile(pattern, 4)
+    future = np.tile(pattern, 2)
+    np.testing.assert_array_equal(seasonal_naive_forecast(history, 5, 10), future)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (([1.0, 2.0], 3, 1), ValueError, "too short.*season=3"),
+        (([1.0, 2.0], 0, 1), ValueError, "season must be >= 1"),
+        (([1.0, 2.0], 1, 0), ValueError, "horizon must be >= 1"),
+        (([1.0, 2.0], 1.5, 1), TypeError, "season must be an int"),
+        ((np.ones((4, 2)), 1, 1), ValueError, "univariate"),
+        (([1.0, np.nan], 1, 1), ValueError, "NaN"),
+    ],
+)
+def test_seasonal_naive_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        seasonal_naive_forecast(*args)
+
+
+def test_windows_and_baseline_on_a_monthly_series():
+    """The seasonal naive baseline is a fair reference on monthly data (season 12)."""
+    months = pd.date_range("1949-01", periods=144, freq="MS")
+    trend = np.linspace(100, 400, 144)
+    series = pd.Series(trend * (1 + 0.2 * np.sin(2 * np.pi * np.arange(144) / 12)), months)
+    train, test = series.iloc[:-12], series.iloc[-12:]
+    forecast = seasonal_naive_forecast(train, season=12, horizon=12)
+    assert forecast.shape == (12,)
+    assert np.corrcoef(forecast, test)[0, 1] > 0.99
+    X, y = make_windows(train, window=24, horizon=12)
+    assert X.shape == (len(train) - 24 - 12 + 1, 24, 1)
+    assert y.shape == (X.shape[0], 12)
