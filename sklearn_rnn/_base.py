@@ -99,7 +99,14 @@ class RNNBase(NeuralNet):
         # parameter is only stored here and checked at fit, like every other parameter.
         if "callbacks" in params:
             self.callbacks = params.pop("callbacks")
-        return super().set_params(**params)
+        super().set_params(**params)
+        # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
+        # the value as a parameter too, so get_params and the next fit see it.
+        for key, value in params.items():
+            if "__" in key and not key.startswith("callbacks"):
+                vars(self)[key] = value
+                self._params_to_validate.add(key)
+        return self
 
     def __repr__(self) -> str:
         return BaseEstimator.__repr__(self)

@@ -233,7 +233,8 @@ def get_entities(seq, scheme="IOB2", mode="default"):
     seq : sequence of str
         Tags of one sequence, such as ``["B-PER", "I-PER", "O"]``.
     scheme : {"IOB2", "IOB1", "IOBES", "BILOU"}, default="IOB2"
-        Tagging scheme; ``"BIO"`` is accepted for IOB2 and ``"BIOES"`` for IOBES.
+        Tagging scheme, case-insensitive; ``"BIO"`` is accepted for IOB2 and ``"BIOES"`` for
+        IOBES.
     mode : {"default", "strict"}, default="default"
         ``"default"`` chunks like conlleval and seqeval's ``get_entities``; ``"strict"`` keeps
         only chunks well formed under ``scheme``, like seqeval's ``mode="strict"``.

@@ -1,0 +1,201 @@
+"""The estimators inside scikit-learn: clone, Pipeline, searches, CV, pickling, seeds."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    TimeSeriesSplit,
+    cross_val_score,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler
+
+from sklearn_rnn import RNNClassifier, RNNRegressor
+
+FAST = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    # Each 8x8 image is read row by row: a sequence of 8 steps with 8 features.
+    return X[:300].reshape(-1, 8, 8), y[:300]
+
+
+@pytest.fixture(scope="module")
+def texts():
+    good = ["a great film", "truly wonderful acting", "great fun", "wonderful and moving"]
+    bad = ["a dull film", "truly awful acting", "boring mess", "awful and dull"]
+    X = (good + bad) * 6
+    y = (["pos"] * 4 + ["neg"] * 4) * 6
+    return X, y
+
+
+def test_clone_gives_unfitted_estimator_with_same_params(texts):
+    clf = RNNClassifier(optimizer__weight_decay=1e-4, **FAST).fit(*texts)
+    fresh = clone(clf)
+    assert fresh.get_params(deep=False).keys() == clf.get_params(deep=False).keys()
+    assert fresh.get_params(deep=False)["optimizer__weight_decay"] == 1e-4
+    assert not hasattr(fresh, "classes_") and not hasattr(fresh, "module_")
+    assert not fresh.__sklearn_is_fitted__()
+
+
+def test_pipeline_with_transformer_before_rnn(digits):
+    X, y = digits
+    flatten = FunctionTransformer(lambda a: a.reshape(len(a), -1))
+    pipe = make_pipeline(flatten, MinMaxScaler(), RNNClassifier(**FAST))
+    pipe.fit(X, y)
+    assert pipe.predict(X[:5]).shape == (5,)
+
+
+def test_grid_search_over_cell_parallel(texts):
+    grid = GridSearchCV(
+        RNNClassifier(**FAST), {"cell": ["rnn", "lstm", "gru"], "hidden_size": [8, 16]}, cv=2,
+        n_jobs=2,
+    )
+    grid.fit(*texts)
+    assert grid.best_params_["cell"] in {"rnn", "lstm", "gru"}
+    assert len(grid.cv_results_["params"]) == 6
+    assert grid.predict(["great fun"]).shape == (1,)
+
+
+def test_grid_search_on_ragged_multivariate_series():
+    rng = np.random.RandomState(0)
+    X = [rng.randn(rng.randint(3, 15), 2) + (i % 2) for i in range(40)]
+    y = np.arange(40) % 2
+    grid = GridSearchCV(RNNClassifier(**FAST), {"cell": ["rnn", "gru"]}, cv=2).fit(X, y)
+    assert grid.best_score_ > 0.7
+
+
+def test_randomized_search_parallel(digits):
+    X, y = digits
+    search = RandomizedSearchCV(
+        RNNClassifier(**FAST),
+        {"hidden_size": [8, 16, 32], "bidirectional": [True, False]},
+        n_iter=3, cv=2, n_jobs=2, random_state=0,
+    )
+    search.fit(X, y)
+    assert search.best_score_ > 0.3
+
+
+def test_cross_val_score_beats_chance(digits):
+    X, y = digits
+    scores = cross_val_score(RNNClassifier(**{**FAST, "max_epochs": 8}), X, y, cv=3)
+    assert scores.mean() > 0.5  # 10 classes: chance is 0.1
+
+
+def test_time_series_split_with_regressor():
+    t = np.arange(300, dtype=np.float32)
+    series = np.sin(t / 6)
+    X = np.stack([series[i : i + 12] for i in range(280)])[:, :, None]
+    y = series[12:292]
+    scores = cross_val_score(
+        RNNRegressor(**{**FAST, "max_epochs": 10}), X, y, cv=TimeSeriesSplit(n_splits=3)
+    )
+    assert scores.shape == (3,) and np.all(np.isfinite(scores))
+    assert scores.mean() > 0.5
+
+
+@pytest.mark.parametrize("dump_load", ["pickle", "joblib"])
+def test_pickle_round_trip_predicts_identically(texts, tmp_path, dump_load):
+    clf = RNNClassifier(**FAST).fit(*texts)
+    if dump_load == "pickle":
+        restored = pickle.loads(pickle.dumps(clf))
+    else:
+        joblib.dump(clf, tmp_path / "clf.joblib")
+        restored = joblib.load(tmp_path / "clf.joblib")
+    np.testing.assert_array_equal(restored.predict_proba(texts[0]), clf.predict_proba(texts[0]))
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_random_state_gives_identical_fits(digits, Estimator):
+    X, y = digits
+    a = Estimator(**FAST, dropout=0.3).fit(X, y).predict(X)
+    b = Estimator(**FAST, dropout=0.3).fit(X, y).predict(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_different_random_states_differ(digits):
+    X, y = digits
+    a = RNNRegressor(**{**FAST, "random_state": 0}).fit(X, y).predict(X)
+    b = RNNRegressor(**{**FAST, "random_state": 1}).fit(X, y).predict(X)
+    assert not np.allclose(a, b)
+
+
+def test_set_params_takes_effect_on_next_fit(texts):
+    clf = RNNClassifier(**FAST).fit(*texts)
+    clf.set_params(hidden_size=4, cell="gru")
+    clf.fit(*texts)
+    assert clf.module_.core.rnn.hidden_size == 4
+    assert type(clf.module_.core.rnn).__name__ == "GRU"
+
+
+def test_skorch_prefixed_parameters_reach_optimizer(texts):
+    clf = RNNClassifier(optimizer__weight_decay=0.5, **FAST).fit(*texts)
+    assert clf.optimizer_.param_groups[0]["weight_decay"] == 0.5
+    clf.set_params(optimizer__weight_decay=0.25)
+    clf.fit(*texts)
+    assert clf.optimizer_.param_groups[0]["weight_decay"] == 0.25
+    assert clf.get_params(deep=True)["optimizer__weight_decay"] == 0.25
+
+
+def test_unknown_prefixed_parameter_is_rejected_at_fit(texts):
+    with pytest.raises(ValueError, match="optimizr__lr"):
+        RNNClassifier(optimizr__lr=1.0, **FAST).fit(*texts)
+
+
+def test_history_and_skorch_callbacks(texts):
+    from skorch.callbacks import Callback
+
+    class CountEpochs(Callback):
+        def initialize(self):
+            self.epochs_ = 0
+            return self
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs_ += 1
+
+    counter = CountEpochs()
+    clf = RNNClassifier(callbacks=[counter], **FAST).fit(*texts)
+    assert counter.epochs_ == FAST["max_epochs"]
+    assert len(clf.history) == FAST["max_epochs"]
+    assert all(np.isfinite(clf.history[:, "train_loss"]))
+
+
+def test_warm_start_continues_training(texts):
+    clf = RNNClassifier(warm_start=True, **FAST).fit(*texts)
+    weights = clf.module_.head.weight.detach().clone()
+    clf.fit(*texts)
+    assert len(clf.history) == 2 * FAST["max_epochs"]
+    assert not np.allclose(weights, clf.module_.head.weight.detach())
+
+
+def test_partial_fit_matches_one_longer_fit(digits):
+    X, y = digits
+    params = {**FAST, "max_epochs": 1}
+    stepwise = RNNClassifier(**params)
+    for _ in range(3):
+        stepwise.partial_fit(X, y)
+    once = RNNClassifier(**{**params, "max_epochs": 3}).fit(X, y)
+    np.testing.assert_allclose(stepwise.predict_proba(X), once.predict_proba(X), atol=1e-6)
+
+
+def test_early_stopping_holds_out_validation_data(digits):
+    X, y = digits
+    clf = RNNClassifier(
+        **{**FAST, "max_epochs": 50}, early_stopping=True, patience=2, validation_fraction=0.2
+    ).fit(X, y)
+    history = clf.history
+    assert "valid_loss" in history[-1] and "valid_acc" in history[-1]
+    assert len(history) < 50 or np.isfinite(history[-1, "valid_loss"])
+
+
+def test_no_validation_split_by_default(texts):
+    clf = RNNClassifier(**FAST).fit(*texts)
+    assert "valid_loss" not in clf.history[-1]
