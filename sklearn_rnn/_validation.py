@@ -279,6 +279,27 @@ def check_target_length(X_len: int, y, name: str = "y"):
     return y
 
 
+def check_label_types(y, name: str = "y") -> None:
+    """Reject labels that mix strings and numbers, or hold None (before numpy coerces them)."""
+    if hasattr(y, "dtype") and y.dtype != object:
+        return
+    kinds = set()
+    for label in np.asarray(y, dtype=object).ravel():
+        if label is None:
+            kinds.add("None")
+        elif _is_string(label):
+            kinds.add("str")
+        elif isinstance(label, numbers.Number):
+            kinds.add("number")
+        else:
+            kinds.add(type(label).__name__)
+    if len(kinds) > 1 or "None" in kinds:
+        raise TypeError(
+            f"{name} must hold labels of one type (all strings or all numbers); got "
+            f"{sorted(kinds)}."
+        )
+
+
 # --- hyperparameters -------------------------------------------------------------
 
 

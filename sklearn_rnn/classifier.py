@@ -122,14 +122,8 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     def _check_y(self, y, n_samples) -> np.ndarray:
         y = v.check_target_length(n_samples, y)
-        y = column_or_1d(np.asarray(y) if not hasattr(y, "dtype") else y, warn=True)
-        if y.dtype == object:
-            types = {type(label) for label in y}
-            if len(types) > 1 or None.__class__ in types:
-                raise TypeError(
-                    "y must hold labels of one type (all strings or all numbers); got "
-                    f"{sorted(t.__name__ for t in types)}."
-                )
+        v.check_label_types(y)
+        y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y), warn=True)
         check_classification_targets(y)
         return y
 
