@@ -99,6 +99,8 @@ class RNNBase(NeuralNet):
         # parameter is only stored here and checked at fit, like every other parameter.
         if "callbacks" in params:
             self.callbacks = params.pop("callbacks")
+            if self.initialized_:
+                self.initialize_callbacks()  # a fitted net continues with the new callbacks
         super().set_params(**params)
         # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
         # the value as a parameter too, so get_params and the next fit see it.
