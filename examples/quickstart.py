@@ -28,7 +28,8 @@ def main() -> None:
     search.fit(X_train, y_train)
     elapsed = time.perf_counter() - start
 
-    for params, score in zip(search.cv_results_["params"], search.cv_results_["mean_test_score"]):
+    results = search.cv_results_
+    for params, score in zip(results["params"], results["mean_test_score"], strict=True):
         print(f"cell={params['cell']:<5} cross-validated accuracy {score:.3f}")
     print(f"best: {search.best_params_}, test accuracy {search.score(X_test, y_test):.3f}")
     print(f"grid search took {elapsed:.0f} s")

@@ -184,7 +184,9 @@ def check_token_lists(X, name: str = "X") -> list[list[str]]:
                 f"tokens first, e.g. {name}[{i}].split()."
             )
         if not isinstance(seq, (list, tuple, np.ndarray, pd.Series)):
-            raise TypeError(f"{name}[{i}] has type {type(seq).__name__}; expected a list of tokens.")
+            raise TypeError(
+                f"{name}[{i}] has type {type(seq).__name__}; expected a list of tokens."
+            )
         tokens = list(seq)
         if not tokens:
             raise ValueError(f"{name}[{i}] is an empty sequence; every sequence needs a step.")
@@ -270,7 +272,9 @@ def check_target_length(X_len: int, y, name: str = "y"):
         raise ValueError("This estimator requires y to be passed, but the target y is None.")
     y = as_container(y)
     if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
-        raise TypeError(f"{name} must be array-like with one entry per sample; got {type(y).__name__}.")
+        raise TypeError(
+            f"{name} must be array-like with one entry per sample; got {type(y).__name__}."
+        )
     if len(y) != X_len:
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: X has {X_len}, "
@@ -322,7 +326,9 @@ def _real_in(low: float, high: float, high_inclusive: bool, none_ok: bool = Fals
     def check(value):
         if none_ok and value is None:
             return True, ""
-        ok = _is_real(value) and low <= value and (value <= high if high_inclusive else value < high)
+        ok = (
+            _is_real(value) and low <= value and (value <= high if high_inclusive else value < high)
+        )
         bracket = "]" if high_inclusive else ")"
         return ok, f"a float in [{low}, {high}{bracket}" + (" or None" if none_ok else "")
 

@@ -54,4 +54,3 @@ class ValidAccuracy(Callback):
     def on_epoch_end(self, net, dataset_valid=None, **kwargs):
         if self.total_:
             net.history.record("valid_acc", self.correct_ / self.total_)
-

@@ -142,9 +142,7 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         if self.class_weight == "balanced":
             present = np.unique(encoded.numpy())
             weights = np.ones(len(self.classes_))
-            weights[present] = compute_class_weight(
-                "balanced", classes=present, y=encoded.numpy()
-            )
+            weights[present] = compute_class_weight("balanced", classes=present, y=encoded.numpy())
             return torch.tensor(weights, dtype=torch.float32)
         unknown = set(self.class_weight) - set(self.classes_.tolist())
         if unknown:

@@ -109,7 +109,9 @@ def length_grouped_batches(
     return [batches[i] for i in torch.randperm(len(batches)).tolist()]
 
 
-def sorted_batches(lengths: torch.Tensor, batch_size: int) -> tuple[list[torch.Tensor], torch.Tensor]:
+def sorted_batches(
+    lengths: torch.Tensor, batch_size: int
+) -> tuple[list[torch.Tensor], torch.Tensor]:
     """Batches over samples sorted by length, and the permutation that sorted them."""
     order = torch.argsort(lengths, stable=True)
     return list(torch.split(order, batch_size)), order

@@ -105,7 +105,9 @@ class Vocabulary:
             counts.update(tokens)
         counts.pop(PAD_TOKEN, None)
         counts.pop(UNK_TOKEN, None)
-        kept = sorted((t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t))
+        kept = sorted(
+            (t for t, c in counts.items() if c >= min_freq), key=lambda t: (-counts[t], t)
+        )
         if max_size is not None:
             kept = kept[:max_size]
         return cls(kept)
@@ -116,7 +118,9 @@ class Vocabulary:
     def encode(self, tokens: Sequence[str]) -> np.ndarray:
         """Return the ids of ``tokens`` (unknown tokens map to 1)."""
         index = self.index
-        return np.fromiter((index.get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens))
+        return np.fromiter(
+            (index.get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens)
+        )
 
 
 @dataclass
@@ -273,7 +277,10 @@ class SequenceEncoder:
         return self._encode(sequences)
 
     def _check_same_kind(self, kind: str) -> None:
-        compatible = {self.kind_, *((v.TABLE, v.NUMERIC) if self.kind_ in (v.TABLE, v.NUMERIC) else ())}
+        compatible = {
+            self.kind_,
+            *((v.TABLE, v.NUMERIC) if self.kind_ in (v.TABLE, v.NUMERIC) else ()),
+        }
         if kind not in compatible:
             raise ValueError(
                 f"X holds {kind} sequences, but the estimator was fitted on {self.kind_} "
@@ -283,7 +290,9 @@ class SequenceEncoder:
     def _as_sequences(self, X, kind: str) -> list:
         """Validated per-sequence Python objects: token lists, id arrays or float arrays."""
         if kind == v.TEXT:
-            tokenize = TOKENIZERS[self.tokenizer] if isinstance(self.tokenizer, str) else self.tokenizer
+            tokenize = (
+                TOKENIZERS[self.tokenizer] if isinstance(self.tokenizer, str) else self.tokenizer
+            )
             texts = v.check_text(X)
             if self.lowercase:
                 texts = [t.lower() for t in texts]
@@ -307,7 +316,9 @@ class SequenceEncoder:
         if self.kind_ in (v.TEXT, v.TOKENS):
             # Strings that tokenize to nothing (e.g. "" or only spaces) become one unknown step,
             # so that every sequence has at least one step.
-            arrays = [self.vocabulary_.encode(seq) if seq else np.array([UNK_ID]) for seq in sequences]
+            arrays = [
+                self.vocabulary_.encode(seq) if seq else np.array([UNK_ID]) for seq in sequences
+            ]
         elif self.kind_ == v.IDS:
             # Shift past the padding and unknown ids; ids beyond those seen in fit are unknown.
             shift = UNK_ID + 1

@@ -57,7 +57,7 @@ def _assert_unchanged(X, before):
     elif isinstance(X, np.ndarray):
         np.testing.assert_array_equal(X, before)
     else:
-        for a, b in zip(X, before):
+        for a, b in zip(X, before, strict=True):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
@@ -98,7 +98,9 @@ def test_regressor_multi_output_in_user_units():
     assert reg.score(X, y) > 0.5
 
 
-@pytest.mark.parametrize("labels", [[0, 1, 2, 0], [True, False, True, False], [1.0, 2.0, 1.0, 2.0], ["b", "a", "c", "a"]])
+@pytest.mark.parametrize(
+    "labels", [[0, 1, 2, 0], [True, False, True, False], [1.0, 2.0, 1.0, 2.0], ["b", "a", "c", "a"]]
+)
 def test_any_hashable_label_type(labels):
     X = np.random.RandomState(0).randn(4, 5, 1)
     clf = RNNClassifier(**FAST).fit(X, labels)

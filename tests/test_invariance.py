@@ -90,7 +90,11 @@ def _fitted_property_model():
         X = _ragged_series(rng, rng.randint(1, 20, size=20), n_features=2)
         with torch.random.fork_rng():
             _PROPERTY_MODEL["model"] = RNNRegressor(
-                cell="gru", hidden_size=8, bidirectional=True, pooling="mean", max_epochs=1,
+                cell="gru",
+                hidden_size=8,
+                bidirectional=True,
+                pooling="mean",
+                max_epochs=1,
                 random_state=0,
             ).fit(X, rng.randn(20))
     return _PROPERTY_MODEL["model"]

@@ -21,8 +21,15 @@ def digits():
 
 def test_divergence_stops_with_clear_error_and_leaves_estimator_unfitted(digits):
     X, y = digits
-    reg = RNNRegressor(cell="rnn", hidden_size=64, lr=1e6, clip_grad_norm=None, max_epochs=5,
-                       scale_target=False, random_state=0)
+    reg = RNNRegressor(
+        cell="rnn",
+        hidden_size=64,
+        lr=1e6,
+        clip_grad_norm=None,
+        max_epochs=5,
+        scale_target=False,
+        random_state=0,
+    )
     with pytest.raises(TrainingDivergedError, match="lr=.*clip_grad_norm"):
         reg.fit(X, y * 1e30)
     assert isinstance(TrainingDivergedError("x"), ValueError)
@@ -54,9 +61,7 @@ def test_keyboard_interrupt_keeps_last_finished_epoch_and_resumes(digits):
     interrupted.set_params(callbacks=[], max_epochs=2)
     interrupted.partial_fit(X, y)
     straight = RNNClassifier(**params).fit(X, y)
-    np.testing.assert_allclose(
-        interrupted.predict_proba(X), straight.predict_proba(X), atol=1e-5
-    )
+    np.testing.assert_allclose(interrupted.predict_proba(X), straight.predict_proba(X), atol=1e-5)
 
 
 def test_bit_identical_predictions_with_same_seed(digits):

@@ -20,10 +20,16 @@ def test_grid_search_on_dask_cluster_matches_default_backend():
     X, y = X[:200].reshape(-1, 8, 8), y[:200]
     grid = {"cell": ["rnn", "gru"], "hidden_size": [8, 16]}
     local = GridSearchCV(RNNClassifier(**FAST), grid, cv=2).fit(X, y)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster, distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         with joblib.parallel_backend("dask"):
             on_dask = GridSearchCV(RNNClassifier(**FAST), grid, cv=2, n_jobs=-1).fit(X, y)
     assert on_dask.best_params_ == local.best_params_

@@ -56,7 +56,9 @@ def test_pipeline_with_transformer_before_rnn(digits):
 
 def test_grid_search_over_cell_parallel(texts):
     grid = GridSearchCV(
-        RNNClassifier(**FAST), {"cell": ["rnn", "lstm", "gru"], "hidden_size": [8, 16]}, cv=2,
+        RNNClassifier(**FAST),
+        {"cell": ["rnn", "lstm", "gru"], "hidden_size": [8, 16]},
+        cv=2,
         n_jobs=2,
     )
     grid.fit(*texts)
@@ -78,7 +80,10 @@ def test_randomized_search_parallel(digits):
     search = RandomizedSearchCV(
         RNNClassifier(**FAST),
         {"hidden_size": [8, 16, 32], "bidirectional": [True, False]},
-        n_iter=3, cv=2, n_jobs=2, random_state=0,
+        n_iter=3,
+        cv=2,
+        n_jobs=2,
+        random_state=0,
     )
     search.fit(X, y)
     assert search.best_score_ > 0.3
