@@ -37,8 +37,14 @@ from skorch.callbacks import (
 from sklearn_rnn import _validation as v
 from sklearn_rnn.callbacks import DivergenceGuard, TrainingDivergedError
 from sklearn_rnn.data import BatchIterator, SequenceDataset
-from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder
+from sklearn_rnn.encoding import (
+    UNK_ID,
+    EncodedSequences,
+    SequenceEncoder,
+    pretrained_embedding_matrix,
+)
 from sklearn_rnn.modules import SequenceModel
+from sklearn_rnn.summary import ModelSummary, summarize
 
 
 class RNNBase(NeuralNet):
@@ -171,7 +177,7 @@ class RNNBase(NeuralNet):
         return self
 
     def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
-        return SequenceModel(
+        module = SequenceModel(
             **data_kwargs,
             cell=self.cell,
             hidden_size=self.hidden_size,
@@ -180,8 +186,27 @@ class RNNBase(NeuralNet):
             dropout=self.dropout,
             embedding_dim=self.embedding_dim,
             pooling=self.pooling_,
+            single_bias=self.single_bias,
             **kwargs,
         )
+        self._set_pretrained_embeddings(module.input_layer.embedding)
+        return module
+
+    def _set_pretrained_embeddings(self, embedding: torch.nn.Embedding | None) -> None:
+        """Copy the user's ``embeddings`` into the embedding table, frozen if asked."""
+        if self.embeddings is None:
+            return
+        vocabulary = self.encoder_.vocabulary_
+        if embedding is None or vocabulary is None:
+            raise ValueError(
+                "Invalid value for parameter 'embeddings': pretrained embeddings need text or "
+                f"token input, but X held {self.encoder_.kind_} sequences."
+            )
+        matrix, self.n_pretrained_tokens_ = pretrained_embedding_matrix(
+            vocabulary, self.embeddings, self.embedding_dim, None
+        )
+        embedding.weight.data.copy_(matrix)
+        embedding.weight.requires_grad_(not self.freeze_embeddings)
 
     def get_iterator(self, dataset, training=False):
         return BatchIterator(dataset, self.batch_size, shuffle=training)
@@ -343,6 +368,32 @@ class RNNBase(NeuralNet):
             return self.pooling
         # Max pooling is the strongest for text; the last step for series (measured).
         return "max" if kind in v.TOKEN_KINDS else "last"
+
+    # -- inspection -------------------------------------------------------------------
+
+    def summary(self, show: bool = True) -> ModelSummary:
+        """The layers of the fitted network, their output shapes and parameter counts.
+
+        Parameters
+        ----------
+        show : bool, default=True
+            Also print the table.
+
+        Returns
+        -------
+        ModelSummary
+            ``str()`` of it is the table; ``total_params`` and ``trainable_params``.
+        """
+        check_is_fitted(self)
+        if self.encoder_.n_ids_ is not None:
+            inputs = torch.full((1, 3), UNK_ID, dtype=torch.int64)
+        else:
+            inputs = torch.zeros((1, 3, self.encoder_.n_features_))
+        batch = {"inputs": inputs.to(self.device), "lengths": torch.tensor([3], device=self.device)}
+        result = summarize(self.module_, batch)
+        if show:
+            print(result)
+        return result
 
     # -- prediction -------------------------------------------------------------------
 

@@ -12,7 +12,10 @@ cell : {{"rnn", "lstm", "gru"}}, default="lstm"
         Also read each sequence backwards (each sequence is reversed within its own
         length, so padding never leaks in).
     dropout : float in [0, 1), default={dropout}
-        Dropout on the input layer's output, between recurrent layers and before the head."""
+        Dropout on the input layer's output, between recurrent layers and before the head.
+    single_bias : bool, default=False
+        Keep one bias vector per gate, as Keras does, instead of PyTorch's two (the
+        parameter counts of :meth:`summary` then equal Keras')."""
 
 POOLING_PARAMETER = """
     pooling : {"auto", "last", "mean", "max"}, default="auto"
@@ -24,6 +27,11 @@ POOLING_PARAMETER = """
 INPUT_PARAMETERS = """
     embedding_dim : int, default=100
         Size of the token embeddings (text, token and id inputs).
+    embeddings : mapping, (vectors, tokens) pair, gensim KeyedVectors or None, default=None
+        Pretrained word vectors for the vocabulary; their size must equal
+        ``embedding_dim``. Tokens they lack start as small random vectors.
+    freeze_embeddings : bool, default=False
+        Keep the pretrained vectors fixed during training.
     tokenizer : {"word", "char", "whitespace"} or callable, default="word"
         How strings are split into tokens: words and punctuation, characters, on
         whitespace, or your own ``str -> list[str]`` function.

@@ -393,6 +393,8 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "scale_target": _bool(),
     "char_embedding_dim": _int_at_least(0),
     "crf": _bool(),
+    "single_bias": _bool(),
+    "freeze_embeddings": _bool(),
 }
 
 

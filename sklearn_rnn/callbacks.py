@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import torch
 from skorch.callbacks import Callback
 
 from sklearn_rnn.data import IGNORE_INDEX
@@ -54,3 +55,39 @@ class ValidAccuracy(Callback):
     def on_epoch_end(self, net, dataset_valid=None, **kwargs):
         if self.total_:
             net.history.record("valid_acc", self.correct_ / self.total_)
+
+
+class ValidR2(Callback):
+    """Record ``valid_r2``, the R² of the validation predictions, each epoch.
+
+    Computed from the validation step's outputs (no extra forward pass), per target
+    column and averaged, as scikit-learn's ``r2_score`` does. R² does not change
+    under the estimator's internal target scaling.
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.sums_ = None
+
+    def on_batch_end(self, net, batch=None, training=False, y_pred=None, **kwargs):
+        if training or y_pred is None:
+            return
+        y_true = batch[1].to(y_pred.device).double()
+        y_pred = y_pred.double().reshape(y_true.shape)
+        # Per column: n, sum y, sum y^2, sum of squared errors.
+        sums = torch.stack(
+            [
+                torch.full_like(y_true[0], len(y_true)),
+                y_true.sum(0),
+                (y_true**2).sum(0),
+                ((y_true - y_pred) ** 2).sum(0),
+            ]
+        )
+        self.sums_ = sums if self.sums_ is None else self.sums_ + sums
+
+    def on_epoch_end(self, net, dataset_valid=None, **kwargs):
+        if self.sums_ is None:
+            return
+        n, total, squares, errors = self.sums_
+        spread = squares - total**2 / n
+        r2 = torch.where(spread > 0, 1 - errors / spread.clamp_min(1e-300), torch.zeros_like(n))
+        net.history.record("valid_r2", float(r2.mean()))

@@ -70,6 +70,11 @@ class RNNCore(nn.Module):
 
     Recurrent weights start orthogonal and LSTM forget-gate biases at 1, which
     keeps gradients alive over long series.
+
+    ``single_bias=True`` drops the hidden-to-hidden bias, keeping one bias vector per
+    gate as Keras does. For ``"rnn"`` and ``"lstm"`` the two biases are only ever
+    summed, so the model is the same with fewer parameters; for ``"gru"`` the count
+    matches Keras' ``GRU(reset_after=False)``.
     """
 
     def __init__(
@@ -80,6 +85,7 @@ class RNNCore(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        single_bias: bool = False,
     ):
         super().__init__()
         rnn_class = RNN_CELLS[cell]
@@ -104,6 +110,10 @@ class RNNCore(nn.Module):
                 batch_first=True,
                 dropout=dropout if num_layers > 1 else 0.0,
             )
+        if single_bias:
+            for rnn in self.modules():
+                if isinstance(rnn, nn.RNNBase):
+                    _drop_hidden_bias(rnn)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -129,6 +139,15 @@ class RNNCore(nn.Module):
             out_bwd = reverse_within_length(bwd(reverse_within_length(x, lengths))[0], lengths)
             x = torch.cat([out_fwd, out_bwd], dim=2)  # (B, T, 2H)
         return x
+
+
+def _drop_hidden_bias(rnn: nn.RNNBase) -> None:
+    """Replace the ``bias_hh`` parameters of ``rnn`` by constant zero buffers."""
+    for name in [n for n, _ in rnn.named_parameters() if n.startswith("bias_hh")]:
+        zeros = torch.zeros_like(getattr(rnn, name).data)
+        delattr(rnn, name)
+        rnn.register_buffer(name, zeros)
+    rnn._init_flat_weights()  # the fused kernels read this list of weight tensors
 
 
 class Pooling(nn.Module):
@@ -166,7 +185,7 @@ class SequenceModel(nn.Module):
         Output units: classes (classifier/tagger) or targets (regressor).
     n_ids, n_features : int or None
         What the input layer reads: a vocabulary of ids, or float steps.
-    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim
+    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim, single_bias
         As in the estimators.
     pooling : {"last", "mean", "max"} or None
         How steps are reduced to one vector; None gives one output per step.
@@ -191,11 +210,18 @@ class SequenceModel(nn.Module):
         dropout: float = 0.0,
         embedding_dim: int = 100,
         pooling: str | None = "last",
+        single_bias: bool = False,
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout)
         self.core = RNNCore(
-            cell, self.input_layer.output_size, hidden_size, num_layers, bidirectional, dropout
+            cell,
+            self.input_layer.output_size,
+            hidden_size,
+            num_layers,
+            bidirectional,
+            dropout,
+            single_bias,
         )
         self.pooling = Pooling(pooling, bidirectional) if pooling is not None else None
         self.head_dropout = nn.Dropout(dropout)
@@ -210,5 +236,143 @@ class SequenceModel(nn.Module):
             return self.head(self.head_dropout(steps))  # (B, n_outputs) or (B, T, n_outputs)
         # At inference the head runs in float64: float32 products round differently for one
         # row than for many, and a sequence's output must not depend on its batch.
+        head = self.head
+        return nn.functional.linear(steps.double(), head.weight.double(), head.bias.double())
+
+
+class CharEncoder(nn.Module):
+    """The characters of each word -> one vector per word (a character BiLSTM).
+
+    Each word is read forwards and, reversed within its own length, backwards; its
+    vector is the forward state after its last character joined to the backward state
+    after its first, so padding characters never reach it (as in Lample et al., 2016).
+
+    Parameters
+    ----------
+    n_chars : int
+        Size of the character vocabulary (0 is padding).
+    embedding_dim : int
+        Size of the character embeddings, and of the LSTM's hidden state per direction.
+
+    Examples
+    --------
+    >>> encoder = CharEncoder(n_chars=10, embedding_dim=4)
+    >>> encoder(torch.tensor([[2, 3, 4], [5, 0, 0]]), torch.tensor([3, 1])).shape
+    torch.Size([2, 8])
+    """
+
+    def __init__(self, n_chars: int, embedding_dim: int):
+        super().__init__()
+        self.embedding = nn.Embedding(n_chars, embedding_dim, padding_idx=0)
+        self.core = RNNCore("lstm", embedding_dim, embedding_dim, bidirectional=True)
+        self.pooling = Pooling("last", bidirectional=True)
+        self.output_size = self.core.output_size
+
+    def forward(self, chars: torch.Tensor, char_lengths: torch.Tensor) -> torch.Tensor:
+        # chars: (U, L) char ids of U distinct words; char_lengths: (U,)
+        steps = self.core(self.embedding(chars), char_lengths)  # (U, L, 2C)
+        return self.pooling(steps, char_lengths)  # (U, 2C)
+
+
+class TaggerModel(nn.Module):
+    """Word (+ character) features -> recurrent core -> one score per tag and step.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Number of tags.
+    n_ids, n_features : int or None
+        What the input layer reads: a vocabulary of ids, or float steps.
+    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim
+        As in the estimators.
+    n_chars : int or None, default=None
+        Size of the character vocabulary; None (or ``char_embedding_dim=0``) leaves
+        character features out.
+    char_embedding_dim : int, default=0
+        Size of the :class:`CharEncoder`'s embeddings and hidden state per direction.
+    word_dropout : float, default=0.0
+        During training, the probability that an id marked in ``rare_ids`` is replaced
+        by the unknown id, so that the unknown word's vector is trained too.
+    rare_ids : torch.Tensor of bool, shape (n_ids,), or None
+        The ids word dropout applies to (the words seen once in fit).
+    crf : bool, default=False
+        Add a :class:`~sklearn_rnn.crf.LinearChainCRF` over the tags as ``self.crf``;
+        the forward pass still returns the per-step emission scores.
+
+    Examples
+    --------
+    >>> model = TaggerModel(n_outputs=3, n_ids=10, n_features=None, hidden_size=8,
+    ...                     bidirectional=True, n_chars=5, char_embedding_dim=4)
+    >>> inputs, lengths = torch.tensor([[2, 3, 4], [5, 0, 0]]), torch.tensor([3, 1])
+    >>> chars = torch.tensor([[0, 0], [2, 3], [4, 0], [2, 0], [3, 3]])  # 5 distinct words
+    >>> char_lengths = torch.tensor([1, 2, 1, 1, 2])
+    >>> char_index = torch.tensor([[1, 2, 3], [4, 0, 0]])  # (B, T) -> row of chars
+    >>> model(inputs, lengths, chars, char_lengths, char_index).shape
+    torch.Size([2, 3, 3])
+    """
+
+    def __init__(
+        self,
+        n_outputs: int,
+        n_ids: int | None,
+        n_features: int | None,
+        cell: str = "lstm",
+        hidden_size: int = 128,
+        num_layers: int = 1,
+        bidirectional: bool = True,
+        dropout: float = 0.0,
+        embedding_dim: int = 100,
+        n_chars: int | None = None,
+        char_embedding_dim: int = 0,
+        word_dropout: float = 0.0,
+        rare_ids: torch.Tensor | None = None,
+        crf: bool = False,
+    ):
+        super().__init__()
+        self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout=0.0)
+        input_size = self.input_layer.output_size
+        self.char_encoder = None
+        if n_ids is not None and n_chars is not None and char_embedding_dim > 0:
+            self.char_encoder = CharEncoder(n_chars, char_embedding_dim)
+            input_size += self.char_encoder.output_size
+        self.word_dropout = word_dropout if n_ids is not None else 0.0
+        if rare_ids is None and n_ids is not None:
+            rare_ids = torch.zeros(n_ids, dtype=torch.bool)
+        self.register_buffer("rare_ids", rare_ids)
+        self.input_dropout = nn.Dropout(dropout)
+        self.core = RNNCore(cell, input_size, hidden_size, num_layers, bidirectional, dropout)
+        self.head_dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.core.output_size, n_outputs)
+        self.crf = None
+        if crf:
+            from sklearn_rnn.crf import LinearChainCRF
+
+            self.crf = LinearChainCRF(n_outputs)
+
+    def forward(
+        self,
+        inputs: torch.Tensor,
+        lengths: torch.Tensor,
+        chars: torch.Tensor | None = None,
+        char_lengths: torch.Tensor | None = None,
+        char_index: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)
+        # chars: (U, L) characters of the batch's U distinct words, or the same rows laid
+        # out as (B, k, L) (skorch wants B rows in every batch entry); char_lengths: (U,)
+        # or (B, k); char_index: (B, T), the row of the flattened ``chars`` of each step.
+        if self.training and self.word_dropout > 0:
+            coin = torch.rand(inputs.shape, device=inputs.device)  # (B, T)
+            drop = self.rare_ids[inputs] & (coin < self.word_dropout)  # (B, T)
+            inputs = inputs.masked_fill(drop, 1)  # 1 is the unknown id
+        x = self.input_layer(inputs)  # (B, T, E|F)
+        if self.char_encoder is not None and chars is not None:
+            chars = chars.reshape(-1, chars.shape[-1])  # (U, L)
+            words = self.char_encoder(chars, char_lengths.reshape(-1))  # (U, 2C)
+            x = torch.cat([x, words[char_index]], dim=2)  # (B, T, E + 2C)
+        steps = self.core(self.input_dropout(x), lengths)  # (B, T, D)
+        if self.training:
+            return self.head(self.head_dropout(steps))  # (B, T, n_outputs)
+        # float64 at inference, as in SequenceModel: a step's scores must not depend on the batch.
         head = self.head
         return nn.functional.linear(steps.double(), head.weight.double(), head.bias.double())

@@ -10,6 +10,7 @@ from sklearn.utils import check_array
 from sklearn_rnn import _docs
 from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
+from sklearn_rnn.callbacks import ValidR2
 
 _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequence.
 
@@ -70,8 +71,11 @@ class RNNRegressor(RegressorMixin, RNNBase):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        single_bias: bool = False,
         pooling: str = "auto",
         embedding_dim: int = 100,
+        embeddings=None,
+        freeze_embeddings: bool = False,
         tokenizer="word",
         lowercase: bool = True,
         max_vocab: int | None = None,
@@ -140,6 +144,9 @@ class RNNRegressor(RegressorMixin, RNNBase):
     def initialize_criterion(self):
         self.criterion_ = torch.nn.MSELoss()
         return self
+
+    def _metric_callbacks(self):
+        return [("valid_r2", ValidR2())] if self.early_stopping else []
 
     # -- prediction ---------------------------------------------------------------------
 
