@@ -28,14 +28,13 @@ from skorch import NeuralNet
 from skorch.callbacks import (
     EarlyStopping,
     EpochTimer,
-    GradientNormClipping,
     PassthroughScoring,
     PrintLog,
     ProgressBar,
 )
 
 from sklearn_rnn import _validation as v
-from sklearn_rnn.callbacks import DivergenceGuard, TrainingDivergedError
+from sklearn_rnn.callbacks import DivergenceGuard, GradientClipping, TrainingDivergedError
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import (
     UNK_ID,
@@ -147,7 +146,7 @@ class RNNBase(NeuralNet):
         # Callbacks that the hyperparameters switch on run before the log is printed.
         extra = self._metric_callbacks()
         if self.clip_grad_norm is not None:
-            extra.append(("gradient_clipping", GradientNormClipping(self.clip_grad_norm)))
+            extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
         if self.early_stopping:
             extra.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
         if self.progress_bar:
@@ -187,6 +186,7 @@ class RNNBase(NeuralNet):
             embedding_dim=self.embedding_dim,
             pooling=self.pooling_,
             single_bias=self.single_bias,
+            sparse_embeddings=self.sparse_embeddings,
             **kwargs,
         )
         self._set_pretrained_embeddings(module.input_layer.embedding)
@@ -207,6 +207,22 @@ class RNNBase(NeuralNet):
         )
         embedding.weight.data.copy_(matrix)
         embedding.weight.requires_grad_(not self.freeze_embeddings)
+
+    def initialize_optimizer(self, triggered_directly=None):
+        if not (self.sparse_embeddings and self._sparse_embedding() is not None):
+            return super().initialize_optimizer()
+        # The embedding's sparse gradients go to SparseAdam, which updates only the rows a
+        # batch used; every other parameter goes to the chosen optimizer.
+        embedding = self._sparse_embedding().weight
+        dense = [(n, p) for n, p in self.get_all_learnable_params() if p is not embedding]
+        args, kwargs = self.get_params_for_optimizer("optimizer", dense)
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        self.sparse_optimizer_ = torch.optim.SparseAdam([embedding], lr=self.lr)
+        return self
+
+    def _sparse_embedding(self) -> torch.nn.Embedding | None:
+        embedding = getattr(getattr(self.module_, "input_layer", None), "embedding", None)
+        return embedding if getattr(embedding, "sparse", False) else None
 
     def get_iterator(self, dataset, training=False):
         return BatchIterator(dataset, self.batch_size, shuffle=training)

@@ -32,6 +32,10 @@ INPUT_PARAMETERS = """
         ``embedding_dim``. Tokens they lack start as small random vectors.
     freeze_embeddings : bool, default=False
         Keep the pretrained vectors fixed during training.
+    sparse_embeddings : bool, default=False
+        Update only the embedding rows each batch uses (sparse gradients and
+        ``torch.optim.SparseAdam`` for the embedding table). Much faster with large
+        vocabularies; see ``benchmarks/speed.py``.
     tokenizer : {"word", "char", "whitespace"} or callable, default="word"
         How strings are split into tokens: words and punctuation, characters, on
         whitespace, or your own ``str -> list[str]`` function.

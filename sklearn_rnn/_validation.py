@@ -395,6 +395,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "crf": _bool(),
     "single_bias": _bool(),
     "freeze_embeddings": _bool(),
+    "sparse_embeddings": _bool(),
 }
 
 

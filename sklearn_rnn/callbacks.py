@@ -91,3 +91,30 @@ class ValidR2(Callback):
         spread = squares - total**2 / n
         r2 = torch.where(spread > 0, 1 - errors / spread.clamp_min(1e-300), torch.zeros_like(n))
         net.history.record("valid_r2", float(r2.mean()))
+
+
+class GradientClipping(Callback):
+    """Scale all gradients down so their joint L2 norm is at most ``max_norm``.
+
+    Like ``torch.nn.utils.clip_grad_norm_``, but also for the sparse gradients of an
+    embedding trained with ``sparse_embeddings=True``.
+    """
+
+    def __init__(self, max_norm: float):
+        self.max_norm = max_norm
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        params = [p for _, p in named_parameters if p.grad is not None]
+        if not params:
+            return
+        squares = []
+        for param in params:
+            if param.grad.is_sparse:
+                param.grad = param.grad.coalesce()  # repeated rows would be counted twice
+                squares.append(param.grad._values().pow(2).sum())
+            else:
+                squares.append(param.grad.pow(2).sum())
+        total = torch.stack(squares).sum().sqrt()
+        scale = (self.max_norm / (total + 1e-6)).clamp(max=1.0)
+        for param in params:
+            param.grad.mul_(scale)

@@ -78,6 +78,7 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
+        sparse_embeddings: bool = False,
         tokenizer="word",
         lowercase: bool = True,
         max_vocab: int | None = None,

@@ -43,12 +43,21 @@ class InputLayer(nn.Module):
         Size of the token embeddings.
     dropout : float
         Dropout on the layer's output during training.
+    sparse : bool
+        Give the embedding sparse gradients (only the rows a batch used).
     """
 
-    def __init__(self, n_ids: int | None, n_features: int | None, embedding_dim: int, dropout: float):
+    def __init__(
+        self,
+        n_ids: int | None,
+        n_features: int | None,
+        embedding_dim: int,
+        dropout: float,
+        sparse: bool = False,
+    ):
         super().__init__()
         if n_ids is not None:
-            self.embedding = nn.Embedding(n_ids, embedding_dim, padding_idx=0)
+            self.embedding = nn.Embedding(n_ids, embedding_dim, padding_idx=0, sparse=sparse)
             self.output_size = embedding_dim
         else:
             self.embedding = None
@@ -132,7 +141,7 @@ class RNNCore(nn.Module):
         # x: (B, T, I), lengths: (B,) -> (B, T, H * directions)
         if not self.bidirectional:
             return self.rnn(x)[0]
-        for i, (fwd, bwd) in enumerate(zip(self.forward_layers, self.backward_layers)):
+        for i, (fwd, bwd) in enumerate(zip(self.forward_layers, self.backward_layers, strict=True)):
             if i > 0:
                 x = self.between_layers(x)
             out_fwd = fwd(x)[0]  # (B, T, H)
@@ -187,6 +196,8 @@ class SequenceModel(nn.Module):
         What the input layer reads: a vocabulary of ids, or float steps.
     cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim, single_bias
         As in the estimators.
+    sparse_embeddings : bool
+        Sparse embedding gradients (see ``InputLayer``).
     pooling : {"last", "mean", "max"} or None
         How steps are reduced to one vector; None gives one output per step.
 
@@ -211,9 +222,10 @@ class SequenceModel(nn.Module):
         embedding_dim: int = 100,
         pooling: str | None = "last",
         single_bias: bool = False,
+        sparse_embeddings: bool = False,
     ):
         super().__init__()
-        self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout)
+        self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout, sparse_embeddings)
         self.core = RNNCore(
             cell,
             self.input_layer.output_size,
@@ -283,8 +295,10 @@ class TaggerModel(nn.Module):
         Number of tags.
     n_ids, n_features : int or None
         What the input layer reads: a vocabulary of ids, or float steps.
-    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim
+    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim, single_bias
         As in the estimators.
+    sparse_embeddings : bool, default=False
+        Sparse gradients for the word embedding table (see ``InputLayer``).
     n_chars : int or None, default=None
         Size of the character vocabulary; None (or ``char_embedding_dim=0``) leaves
         character features out.
@@ -322,6 +336,8 @@ class TaggerModel(nn.Module):
         bidirectional: bool = True,
         dropout: float = 0.0,
         embedding_dim: int = 100,
+        single_bias: bool = False,
+        sparse_embeddings: bool = False,
         n_chars: int | None = None,
         char_embedding_dim: int = 0,
         word_dropout: float = 0.0,
@@ -330,6 +346,8 @@ class TaggerModel(nn.Module):
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout=0.0)
+        if self.input_layer.embedding is not None:
+            self.input_layer.embedding.sparse = sparse_embeddings
         input_size = self.input_layer.output_size
         self.char_encoder = None
         if n_ids is not None and n_chars is not None and char_embedding_dim > 0:
@@ -340,7 +358,9 @@ class TaggerModel(nn.Module):
             rare_ids = torch.zeros(n_ids, dtype=torch.bool)
         self.register_buffer("rare_ids", rare_ids)
         self.input_dropout = nn.Dropout(dropout)
-        self.core = RNNCore(cell, input_size, hidden_size, num_layers, bidirectional, dropout)
+        self.core = RNNCore(
+            cell, input_size, hidden_size, num_layers, bidirectional, dropout, single_bias
+        )
         self.head_dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.core.output_size, n_outputs)
         self.crf = None

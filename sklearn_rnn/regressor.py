@@ -76,6 +76,7 @@ class RNNRegressor(RegressorMixin, RNNBase):
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
+        sparse_embeddings: bool = False,
         tokenizer="word",
         lowercase: bool = True,
         max_vocab: int | None = None,

@@ -121,3 +121,32 @@ def test_embedding_dimension_mismatch():
 def test_embeddings_need_token_input():
     with pytest.raises(ValueError, match="'embeddings'"):
         RNNClassifier(embeddings={"a": np.ones(100)}, max_epochs=1).fit(np.zeros((2, 3, 1)), [1, 0])
+
+
+def test_sparse_embeddings_train_with_sparse_adam_and_clipping():
+    texts = ["good film", "bad film", "great fun", "awful mess"] * 10
+    labels = [1, 0, 1, 0] * 10
+    params = dict(hidden_size=8, max_epochs=15, lr=0.01, random_state=0, clip_grad_norm=0.5)
+    clf = RNNClassifier(sparse_embeddings=True, **params).fit(texts, labels)
+    assert clf.module_.input_layer.embedding.sparse
+    assert type(clf.sparse_optimizer_).__name__ == "SparseAdam"
+    assert clf.score(texts, labels) == 1.0
+    again = RNNClassifier(sparse_embeddings=True, **params).fit(texts, labels)
+    np.testing.assert_array_equal(clf.predict_proba(texts), again.predict_proba(texts))
+
+
+def test_gradient_clipping_bounds_sparse_and_dense_norm():
+    import torch
+
+    from sklearn_rnn.callbacks import GradientClipping
+
+    dense = torch.nn.Parameter(torch.zeros(3))
+    dense.grad = torch.tensor([3.0, 0.0, 0.0])
+    sparse = torch.nn.Parameter(torch.zeros(5, 2))
+    indices = torch.tensor([[1, 1]])  # the same row twice: its gradients add up
+    values = torch.tensor([[2.0, 0.0], [2.0, 0.0]])
+    sparse.grad = torch.sparse_coo_tensor(indices, values, (5, 2), check_invariants=True)
+    GradientClipping(1.0).on_grad_computed(None, [("d", dense), ("s", sparse)])
+    total = torch.sqrt(dense.grad.pow(2).sum() + sparse.grad.to_dense().pow(2).sum())
+    assert abs(float(total) - 1.0) < 1e-4  # joint norm was 5 (3 and 4), now 1
+    assert torch.allclose(sparse.grad.to_dense()[1], torch.tensor([0.8, 0.0]), atol=1e-4)
