@@ -34,6 +34,7 @@ from skorch.callbacks import (
 )
 
 from sklearn_rnn import _validation as v
+from sklearn_rnn import persistence
 from sklearn_rnn.callbacks import DivergenceGuard, GradientClipping, TrainingDivergedError
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import (
@@ -385,7 +386,21 @@ class RNNBase(NeuralNet):
         # Max pooling is the strongest for text; the last step for series (measured).
         return "max" if kind in v.TOKEN_KINDS else "last"
 
-    # -- inspection -------------------------------------------------------------------
+    # -- inspection and saving ----------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Save the fitted estimator to ``path`` without pickle (safetensors + JSON).
+
+        Reload it with :func:`sklearn_rnn.load`; loading such a file cannot run code.
+        See :func:`sklearn_rnn.persistence.save` for what is stored.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (suggested suffix ``.sklearn_rnn``).
+        """
+        check_is_fitted(self)
+        persistence.save(self, path)
 
     def summary(self, show: bool = True) -> ModelSummary:
         """The layers of the fitted network, their output shapes and parameter counts.
