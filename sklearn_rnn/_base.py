@@ -71,7 +71,8 @@ class RNNBase(NeuralNet):
     virtual_params_ = MappingProxyType({})
 
     _is_classifier = False
-    _per_step_targets = False
+    # What early stopping watches, and whether lower is better.
+    _early_stopping_monitor = ("valid_loss", True)
 
     # -- parameters -----------------------------------------------------------------
 
@@ -149,7 +150,14 @@ class RNNBase(NeuralNet):
         if self.clip_grad_norm is not None:
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
         if self.early_stopping:
-            extra.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
+            monitor, lower_is_better = self._early_stopping_monitor
+            stopper = EarlyStopping(
+                monitor=monitor,
+                lower_is_better=lower_is_better,
+                patience=self.patience,
+                load_best=True,
+            )
+            extra.append(("early_stopping", stopper))
         if self.progress_bar:
             extra.append(("progress_bar", ProgressBar()))
         for _, callback in extra:

@@ -12,7 +12,8 @@ cell : {{"rnn", "lstm", "gru"}}, default="lstm"
         Also read each sequence backwards (each sequence is reversed within its own
         length, so padding never leaks in).
     dropout : float in [0, 1), default={dropout}
-        Dropout on the input layer's output, between recurrent layers and before the head.
+        Dropout on token embeddings, between recurrent layers and before the head
+        (never on raw numeric features).
     single_bias : bool, default=False
         Keep one bias vector per gate, as Keras does, instead of PyTorch's two (the
         parameter counts of :meth:`summary` then equal Keras')."""
@@ -65,8 +66,9 @@ TRAINING_PARAMETERS = """
         Further optimizer arguments go as ``optimizer__name=value``.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data{stratified}, stop when the
-        validation loss has not improved for ``patience`` epochs, and keep the best
-        epoch's weights. Without it all of ``X`` is used for training.
+        validation score (accuracy for the classifier, loss otherwise) has not improved
+        for ``patience`` epochs, and keep the best epoch's weights. Without it all of
+        ``X`` is used for training.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping=True``.
     patience : int, default=5

@@ -64,6 +64,8 @@ class RNNClassifier(ClassifierMixin, RNNBase):
     )
 
     _is_classifier = True
+    # Validation accuracy kept rising after the validation loss turned (MR, measured).
+    _early_stopping_monitor = ("valid_acc", False)
 
     def __init__(
         self,

@@ -62,7 +62,9 @@ class InputLayer(nn.Module):
         else:
             self.embedding = None
             self.output_size = n_features
-        self.dropout = nn.Dropout(dropout)
+        # Dropout on raw numeric features would erase whole inputs (the only one, for a
+        # univariate series); it applies to embeddings only.
+        self.dropout = nn.Dropout(dropout if n_ids is not None else 0.0)
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) int64 ids or (B, T, F) float
