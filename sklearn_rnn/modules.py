@@ -359,7 +359,8 @@ class TaggerModel(nn.Module):
         if rare_ids is None and n_ids is not None:
             rare_ids = torch.zeros(n_ids, dtype=torch.bool)
         self.register_buffer("rare_ids", rare_ids)
-        self.input_dropout = nn.Dropout(dropout)
+        # As in InputLayer: dropout would erase whole raw numeric features; embeddings only.
+        self.input_dropout = nn.Dropout(dropout if n_ids is not None else 0.0)
         self.core = RNNCore(
             cell, input_size, hidden_size, num_layers, bidirectional, dropout, single_bias
         )
