@@ -7,6 +7,7 @@ that names the argument, never later as an ``IndexError`` or a torch error.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 
@@ -202,6 +203,18 @@ def check_token_lists(X, name: str = "X") -> list[list[str]]:
 
 def check_id_lists(X, name: str = "X") -> list[np.ndarray]:
     """Return ``X`` as a list of non-negative int64 arrays."""
+    # Fast path: lists/tuples of plain ints, checked and converted in one flat pass; anything
+    # else (or anything wrong) goes through the per-sequence loop, which names the culprit.
+    if all(type(seq) in (list, tuple) for seq in X):
+        lengths = np.fromiter(map(len, X), dtype=np.int64, count=len(X))
+        flat = list(itertools.chain.from_iterable(X))
+        if len(X) and lengths.min() > 0 and set(map(type, flat)) <= {int}:
+            try:
+                ids = np.array(flat, dtype=np.int64)
+            except OverflowError:
+                ids = None
+            if ids is not None and ids.min() >= 0:
+                return np.split(ids, np.cumsum(lengths)[:-1])
     result = []
     for i, seq in enumerate(X):
         if _is_string(seq) or not isinstance(seq, (list, tuple, np.ndarray)):

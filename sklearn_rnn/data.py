@@ -26,8 +26,10 @@ def pad_batch(sequences: EncodedSequences, indices: torch.Tensor, fill=0) -> tor
     """
     lengths = sequences.lengths[indices]  # (B,)
     steps = torch.arange(int(lengths.max()))  # (T,)
-    mask = steps[None, :] < lengths[:, None]  # (B, T)
     positions = sequences.offsets[indices][:, None] + steps[None, :]  # (B, T)
+    if int(lengths.min()) == len(steps):  # nothing to pad (one sequence, equal-length series)
+        return sequences.values[positions]
+    mask = steps[None, :] < lengths[:, None]  # (B, T)
     padded = sequences.values[torch.where(mask, positions, 0)]  # (B, T) or (B, T, F)
     padded[~mask] = fill
     return padded

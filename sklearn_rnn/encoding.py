@@ -322,7 +322,9 @@ class SequenceEncoder:
         elif self.kind_ == v.IDS:
             # Shift past the padding and unknown ids; ids beyond those seen in fit are unknown.
             shift = UNK_ID + 1
-            arrays = [np.where(seq + shift < self.n_ids_, seq + shift, UNK_ID) for seq in sequences]
+            ids = np.concatenate(sequences) + shift
+            ids[ids >= self.n_ids_] = UNK_ID
+            arrays = np.split(ids, np.cumsum([len(seq) for seq in sequences])[:-1])
         else:
             n_features = sequences[0].shape[1]
             if n_features != self.n_features_:
