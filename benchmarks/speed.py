@@ -19,11 +19,20 @@ model (``sklearn_rnn.modules.SequenceModel``, identical initial weights):
 
 Usage::
 
-    python benchmarks/speed.py              # all cells, both workloads (< 15 min)
-    python benchmarks/speed.py --quick      # LSTM only, fewer epochs (< 3 min)
+    python benchmarks/speed.py              # rnn/lstm/gru x uni/bi, both workloads
+    python benchmarks/speed.py --quick      # LSTM only, 1 warm-up + 2 timed epochs
     python benchmarks/speed.py --workloads text --cells gru --directions bi
-    python benchmarks/speed.py --workloads none --lengths   # epoch time vs T and hidden size
+    python benchmarks/speed.py --workloads none --lengths   # (c) epoch time vs T x hidden
     python benchmarks/speed.py --quick --profile            # + cProfile of (c)
+    python benchmarks/speed.py --quick --hidden-size 2 --embedding-dim 2 --no-memory
+                                            # ~zero model: exposes per-batch overhead
+    python benchmarks/speed.py --quick --adam fused         # every variant on fused Adam
+
+Budget on an idle 2-core CPU: ~3 min for --quick, ~15 min for the default run. Other
+processes on the CPUs make it several times longer; then pass ``--threads 1`` (two torch
+threads on two busy cores spin in OpenMP barriers and every variant slows many-fold).
+The markdown report goes to stdout, progress to stderr; ``--lengths`` also writes a PNG
+(``--plot``, default benchmarks/speed_lengths.png) when matplotlib is installed.
 
 Everything is reported as ratios next to the absolute numbers; compare ratios, not
 seconds, across machines or runs.
@@ -66,7 +75,7 @@ from sklearn_rnn.modules import RNN_CELLS, SequenceModel  # noqa: E402
 SEED = 0
 BATCH_SIZE = 64
 LR = 1e-3
-ADAM_KWARGS: dict = {}  # --adam foreach|fused, applied to every variant alike
+ADAM_KWARGS: dict = {}  # the Adam implementation, the same for every variant (--adam)
 AP = "a'"
 VARIANTS = ("a", AP, "b", "c")
 SHIFT = 2  # sklearn_rnn's "ids" input: id 0 is padding, 1 unknown, user id k -> k + 2
@@ -253,6 +262,9 @@ class Loop:
     def module(self):
         return self.model
 
+    def optimizer_(self):
+        return self.optimizer
+
 
 class EpochClock(Callback):
     """Wall time and optimizer steps of each epoch inside skorch's fit loop."""
@@ -333,6 +345,9 @@ class Skorch:
     def module(self):
         return self.net.module_
 
+    def optimizer_(self):
+        return self.net.optimizer_
+
 
 class Estimator:
     """Variant (c): sklearn_rnn's estimator, one epoch per partial_fit after the first fit."""
@@ -389,6 +404,26 @@ class Estimator:
     def module(self):
         return self.net.module_
 
+    def optimizer_(self):
+        return self.net.optimizer_
+
+
+def adam_kind(optimizer):
+    """Which Adam implementation an optimizer runs: fused, foreach or single-tensor."""
+    defaults = optimizer.defaults
+    name = type(optimizer).__name__
+    if defaults.get("fused"):
+        return f"{name} fused"
+    return f"{name} foreach" if defaults.get("foreach") else f"{name} single-tensor"
+
+
+def library_adam_kwargs():
+    """The Adam options sklearn_rnn picks by itself, read from a tiny fitted estimator."""
+    X = np.zeros((4, 3, 1), dtype=np.float32)
+    net = RNNRegressor(hidden_size=2, max_epochs=0, batch_size=4).fit(X, np.arange(4.0))
+    defaults = net.optimizer_.defaults
+    return {k: True for k in ("fused", "foreach") if defaults.get(k)}
+
 
 def build_variants(workload, cell, bidirectional, X, y, which=VARIANTS):
     cfg = WORKLOADS[workload]
@@ -433,6 +468,7 @@ def run_cell(workload, cell, bidirectional, data, args):
         v.epoch()
     est = variants["c"]
     row["params"] = {name: n_params(v.module()) for name, v in variants.items()}
+    row["optimizer"] = {name: adam_kind(v.optimizer_()) for name, v in variants.items()}
 
     epochs = {name: [] for name in variants}
     for r in range(args.epochs):
@@ -761,14 +797,19 @@ def print_workload(workload, rows, memory):
     print("\n### Same work (proof)\n")
     print(
         "| cell | dir | parameters (a) / (a') / (b) / (c) | optimizer steps per epoch "
-        "(a) / (a') / (b) / (c) | train loss, last epoch (a) / (a') / (b) / (c) |"
+        "(a) / (a') / (b) / (c) | optimizer (a) / (a') / (b) / (c) | "
+        "train loss, last epoch (a) / (a') / (b) / (c) |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for r in rows:
         par = " / ".join(str(r["params"][n]) for n in VARIANTS)
         st = " / ".join(str(r["steps"][n]) for n in VARIANTS)
         lo = " / ".join(f"{r['loss'][n]:.3f}" for n in VARIANTS)
-        print(f"| {r['cell']} | {'bi' if r['bidirectional'] else 'uni'} | {par} | {st} | {lo} |")
+        opt = " / ".join(r["optimizer"][n] for n in VARIANTS)
+        print(
+            f"| {r['cell']} | {'bi' if r['bidirectional'] else 'uni'} | {par} | {st} | {opt} "
+            f"| {lo} |"
+        )
 
 
 def parse_args(argv=None):
@@ -790,10 +831,11 @@ def parse_args(argv=None):
     p.add_argument("--mem-jobs", type=int, default=2, help="memory subprocesses at once")
     p.add_argument(
         "--adam",
-        choices=["default", "foreach", "fused"],
-        default="default",
-        help="Adam implementation for every variant (torch's CPU default is the "
-        "single-tensor loop)",
+        choices=["library", "torch", "foreach", "fused"],
+        default="library",
+        help="Adam implementation, the same for every variant: 'library' = whatever "
+        "sklearn_rnn picks by itself (default), 'torch' = torch's own default (single-tensor "
+        "on CPU; sklearn_rnn is given optimizer__foreach=None so it keeps it too)",
     )
     p.add_argument(
         "--hidden-size",
@@ -841,6 +883,11 @@ def parse_args(argv=None):
     return args
 
 
+def progress(message):
+    """Progress goes to stderr, so that stdout is the markdown report."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def configure(args):
     """Apply the options that change the workloads (same in the memory subprocesses)."""
     for cfg in WORKLOADS.values():
@@ -850,7 +897,11 @@ def configure(args):
     if args.embedding_dim:
         WORKLOADS["text"]["embedding_dim"] = args.embedding_dim
     ADAM_KWARGS.clear()
-    if args.adam != "default":
+    if args.adam == "library":
+        ADAM_KWARGS.update(library_adam_kwargs())
+    elif args.adam == "torch":
+        ADAM_KWARGS["foreach"] = None
+    else:
         ADAM_KWARGS[args.adam] = True
 
 
@@ -878,8 +929,8 @@ def main(argv=None):
         f"# sklearn_rnn speed benchmark\n\npython {platform.python_version()}, torch "
         f"{torch.__version__}, skorch {skorch.__version__}, sklearn_rnn "
         f"{getattr(sklearn_rnn, '__version__', '?')}, {os.cpu_count()} CPUs, torch threads "
-        f"{torch.get_num_threads()}, load average at start {load:.2f}, Adam "
-        f"{args.adam}"
+        f"{torch.get_num_threads()}, load average at start {load:.2f}, Adam: "
+        f"{args.adam} -> {ADAM_KWARGS or 'torch default'} for every variant"
     )
     if load > 0.5:
         print(
@@ -891,17 +942,16 @@ def main(argv=None):
     results = {"args": {k: v for k, v in vars(args).items()}, "workloads": {}}
     for workload in args.workloads:
         data = make_data(workload)
-        print(f"\n[{workload}] checking that all variants run the same model ...", flush=True)
+        progress(f"[{workload}] checking that all variants run the same model ...")
         checks = check_same_model(workload, *data)
         rows = []
         for cell in args.cells:
             for bidirectional in args.directions:
                 t0 = time.perf_counter()
                 rows.append(run_cell(workload, cell, bidirectional, data, args))
-                print(
+                progress(
                     f"[{workload}] {cell} {'bi' if bidirectional else 'uni'} done in "
-                    f"{time.perf_counter() - t0:.0f} s",
-                    flush=True,
+                    f"{time.perf_counter() - t0:.0f} s"
                 )
         results["workloads"][workload] = {"rows": rows, "checks": checks}
     memory = {}
@@ -914,7 +964,7 @@ def main(argv=None):
             for d in directions
             for n in VARIANTS
         ]
-        print(f"\nmeasuring memory in {len(specs)} subprocesses ...", flush=True)
+        progress(f"measuring memory in {len(specs)} subprocesses ...")
         memory = measure_memory(specs, args.mem_jobs, worker_flags(args))
     for workload, res in results["workloads"].items():
         print_workload(workload, res["rows"], memory)

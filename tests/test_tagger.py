@@ -1,6 +1,7 @@
 """RNNTagger: one label per step, in and out of scikit-learn."""
 
 import copy
+import importlib.util
 import itertools
 import pickle
 from pathlib import Path
@@ -494,3 +495,39 @@ def test_output_lengths_match_inputs(lengths, n_labels, crf, data):
     proba = tagger.predict_proba(X_new)
     assert [p.shape for p in proba] == [(len(s), len(tagger.classes_)) for s in X_new]
     assert tagger.classes_.tolist() == sorted(set(itertools.chain.from_iterable(y)))
+
+
+# -- the example and the benchmark run (tiny configurations) ---------------------------------
+
+
+def _load_script(relative):
+    path = Path(__file__).resolve().parents[1] / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pos_tagging_example_runs(capsys):
+    if not EWT_DIR.is_dir():
+        pytest.skip(f"UD_English-EWT not found at {EWT_DIR}")
+    result = _load_script("examples/pos_tagging.py").main(
+        ["--data-dir", str(EWT_DIR), "--limit", "100", "--max-epochs", "1"]
+    )
+    assert "UPOS test accuracy" in capsys.readouterr().out
+    assert result["n_train"] == 100 and 0 <= result["accuracy"] <= 1
+
+
+def test_tagging_benchmark_prints_a_table(tmp_path, capsys):
+    if not EWT_DIR.is_dir():
+        pytest.skip(f"UD_English-EWT not found at {EWT_DIR}")
+    results = _load_script("benchmarks/tagging.py").main(
+        ["--data-dir", str(EWT_DIR), "--train-limit", "60", "--max-epochs", "1",
+         "--configs", "words", "chars+crf", "--set", "hidden_size=8", "--json",
+         str(tmp_path / "r.json")]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert "| config | dev acc | test acc |" in out and "| chars+crf |" in out
+    assert [r["config"] for r in results] == ["words", "chars+crf"]
+    assert results[1]["settings"]["crf"] is True and results[0]["settings"]["hidden_size"] == 8
+    assert (tmp_path / "r.json").is_file()
