@@ -122,8 +122,13 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--train-limit", type=int, default=None, help="first N sentences")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override an RNNTagger parameter (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override an RNNTagger parameter (repeatable)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 

@@ -203,18 +203,30 @@ def check_token_lists(X, name: str = "X") -> list[list[str]]:
 
 def check_id_lists(X, name: str = "X") -> list[np.ndarray]:
     """Return ``X`` as a list of non-negative int64 arrays."""
-    # Fast path: lists/tuples of plain ints, checked and converted in one flat pass; anything
-    # else (or anything wrong) goes through the per-sequence loop, which names the culprit.
-    if all(type(seq) in (list, tuple) for seq in X):
-        lengths = np.fromiter(map(len, X), dtype=np.int64, count=len(X))
-        flat = list(itertools.chain.from_iterable(X))
-        if len(X) and lengths.min() > 0 and set(map(type, flat)) <= {int}:
-            try:
-                ids = np.array(flat, dtype=np.int64)
-            except OverflowError:
-                ids = None
-            if ids is not None and ids.min() >= 0:
-                return np.split(ids, np.cumsum(lengths)[:-1])
+    ids, lengths = check_id_lists_flat(X, name)
+    return np.split(ids, np.cumsum(lengths)[:-1])
+
+
+def check_id_lists_flat(X, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
+    """Return ``X`` as all its ids concatenated (int64, non-negative) and the lengths."""
+    # Fast paths: lists/tuples of plain ints, or 1D int arrays, checked and converted in one
+    # flat pass; anything else (or anything wrong) goes through the per-sequence loop, which
+    # names the culprit.
+    lengths = np.fromiter(map(len, X), dtype=np.int64, count=len(X)) if len(X) else None
+    if lengths is not None and lengths.min() > 0:
+        ids = None
+        if all(type(seq) in (list, tuple) for seq in X):
+            flat = list(itertools.chain.from_iterable(X))
+            if set(map(type, flat)) <= {int}:
+                try:
+                    ids = np.array(flat, dtype=np.int64)
+                except OverflowError:
+                    ids = None
+        elif all(isinstance(seq, np.ndarray) and seq.ndim == 1 for seq in X):
+            if all(seq.dtype.kind in "iu" for seq in X):
+                ids = np.concatenate(X).astype(np.int64, copy=False)
+        if ids is not None and ids.min() >= 0:
+            return ids, lengths
     result = []
     for i, seq in enumerate(X):
         if _is_string(seq) or not isinstance(seq, (list, tuple, np.ndarray)):
@@ -227,7 +239,7 @@ def check_id_lists(X, name: str = "X") -> list[np.ndarray]:
         if ids.min() < 0:
             raise ValueError(f"{name}[{i}] contains a negative token id; ids must be >= 0.")
         result.append(ids)
-    return result
+    return np.concatenate(result), np.fromiter(map(len, result), dtype=np.int64, count=len(X))
 
 
 def check_numeric_sequences(X, name: str = "X") -> list[np.ndarray]:

@@ -11,11 +11,37 @@ from sklearn_rnn.data import IGNORE_INDEX
 
 
 class TrainingDivergedError(ValueError):
-    """Raised when the training loss becomes NaN or infinite."""
+    """Raised when the training loss becomes NaN or infinite.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNRegressor
+    >>> X = torch.linspace(0, 1, 24).reshape(8, 3, 1).numpy()
+    >>> reg = RNNRegressor(hidden_size=4, max_epochs=2, lr=1e30, clip_grad_norm=None,
+    ...                    random_state=0)
+    >>> try:
+    ...     reg.fit(X, X.sum((1, 2)))
+    ... except ValueError as exc:  # a TrainingDivergedError
+    ...     print(type(exc).__name__)
+    TrainingDivergedError
+    """
 
 
 class DivergenceGuard(Callback):
-    """Stop training with a clear error as soon as a training loss is not finite."""
+    """Stop training with a clear error as soon as a training loss is not finite.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNRegressor
+    >>> X = torch.linspace(0, 1, 24).reshape(8, 3, 1).numpy()
+    >>> reg = RNNRegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, X.sum((1, 2)))
+    >>> guard = dict(reg.callbacks_)["divergence_guard"]  # one of the default callbacks
+    >>> try:
+    ...     guard.on_batch_end(reg, training=True, loss=torch.tensor(float("inf")))
+    ... except TrainingDivergedError as exc:
+    ...     print(str(exc).split(".")[0])
+    Training diverged: the loss became inf in epoch 1
+    """
 
     def on_batch_end(self, net, batch=None, training=False, loss=None, **kwargs):
         if not training or loss is None:
@@ -37,6 +63,17 @@ class ValidAccuracy(Callback):
     Works from the predictions the validation step already computed, so it costs
     no extra forward pass. Per-step targets equal to the ignore index (padding)
     are not counted.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNClassifier
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=2, early_stopping=True,
+    ...                     validation_fraction=0.25, random_state=0)
+    >>> clf = clf.fit(["good", "bad", "good film", "bad film"] * 2, [1, 0, 1, 0] * 2)
+    >>> isinstance(dict(clf.callbacks_)["valid_acc"], ValidAccuracy)  # added by early_stopping
+    True
+    >>> len(clf.history[:, "valid_acc"])  # one value per epoch
+    2
     """
 
     def on_epoch_begin(self, net, **kwargs):
@@ -63,6 +100,18 @@ class ValidR2(Callback):
     Computed from the validation step's outputs (no extra forward pass), per target
     column and averaged, as scikit-learn's ``r2_score`` does. R² does not change
     under the estimator's internal target scaling.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNRegressor
+    >>> X = torch.linspace(0, 1, 24).reshape(8, 3, 1).numpy()
+    >>> reg = RNNRegressor(hidden_size=4, max_epochs=2, early_stopping=True,
+    ...                    validation_fraction=0.25, random_state=0)
+    >>> reg = reg.fit(X, X.sum((1, 2)))
+    >>> isinstance(dict(reg.callbacks_)["valid_r2"], ValidR2)  # added by early_stopping
+    True
+    >>> len(reg.history[:, "valid_r2"])  # one value per epoch
+    2
     """
 
     def on_epoch_begin(self, net, **kwargs):
@@ -98,6 +147,14 @@ class GradientClipping(Callback):
 
     Like ``torch.nn.utils.clip_grad_norm_``, but also for the sparse gradients of an
     embedding trained with ``sparse_embeddings=True``.
+
+    Examples
+    --------
+    >>> layer = torch.nn.Linear(2, 1)
+    >>> (100 * layer(torch.ones(1, 2)).sum()).backward()  # gradient norm 173.2
+    >>> GradientClipping(max_norm=1.0).on_grad_computed(None, layer.named_parameters())
+    >>> round(float(torch.cat([p.grad.flatten() for p in layer.parameters()]).norm()), 4)
+    1.0
     """
 
     def __init__(self, max_norm: float):

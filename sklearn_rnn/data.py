@@ -23,6 +23,15 @@ def pad_batch(sequences: EncodedSequences, indices: torch.Tensor, fill=0) -> tor
     """Pad the sequences at ``indices`` to their longest member.
 
     Returns ``(B, T)`` or ``(B, T, F)``; positions past a sequence's end hold ``fill``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seqs = EncodedSequences.from_arrays([np.array([2, 3, 4]), np.array([5])])
+    >>> pad_batch(seqs, torch.tensor([1, 0])).tolist()
+    [[5, 0, 0], [2, 3, 4]]
+    >>> pad_batch(seqs, torch.tensor([1, 0]), fill=-100).tolist()
+    [[5, -100, -100], [2, 3, 4]]
     """
     lengths = sequences.lengths[indices]  # (B,)
     steps = torch.arange(int(lengths.max()))  # (T,)
@@ -101,6 +110,16 @@ def length_grouped_batches(
     sorted by length and cut into batches, and the batches shuffled. Every sample
     appears exactly once; randomness comes from torch's global generator, so a
     seeded fit is reproducible.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> lengths = torch.tensor([5, 1, 4, 2, 6, 3])
+    >>> batches = length_grouped_batches(lengths, batch_size=2)
+    >>> sorted(lengths[batch].tolist() for batch in batches)  # batches come in random order
+    [[1, 2], [3, 4], [5, 6]]
+    >>> sorted(torch.cat(batches).tolist())
+    [0, 1, 2, 3, 4, 5]
     """
     order = torch.randperm(len(lengths))
     pool_size = batch_size * pool_factor
@@ -114,7 +133,14 @@ def length_grouped_batches(
 def sorted_batches(
     lengths: torch.Tensor, batch_size: int
 ) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """Batches over samples sorted by length, and the permutation that sorted them."""
+    """Batches over samples sorted by length, and the permutation that sorted them.
+
+    Examples
+    --------
+    >>> batches, order = sorted_batches(torch.tensor([3, 1, 2]), batch_size=2)
+    >>> [batch.tolist() for batch in batches], order.tolist()
+    ([[1, 2], [0]], [1, 2, 0])
+    """
     order = torch.argsort(lengths, stable=True)
     return list(torch.split(order, batch_size)), order
 
@@ -125,6 +151,16 @@ class BatchIterator:
     ``shuffle=True`` (training) draws length-grouped batches anew each epoch;
     ``shuffle=False`` yields batches sorted by length; their concatenated outputs
     come in the order of :attr:`order`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> seqs = EncodedSequences.from_arrays([np.array([2, 3, 4]), np.array([5]), np.array([6, 7])])
+    >>> batches = BatchIterator(SequenceDataset(seqs), batch_size=2, shuffle=False)
+    >>> len(batches), batches.order.tolist()
+    (2, [1, 2, 0])
+    >>> [X["inputs"].tolist() for X, y in batches]
+    [[[5, 0], [6, 7]], [[2, 3, 4]]]
     """
 
     def __init__(self, dataset: SequenceDataset, batch_size: int, shuffle: bool):

@@ -104,6 +104,17 @@ class DownloadError(OSError):
 
     A subclass of :class:`OSError`, so ``except OSError`` catches it together with other
     I/O failures. Nothing is left in the cache folder when it is raised.
+
+    Examples
+    --------
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     mirror = Path(tmp, "mirror.csv")
+    ...     _ = mirror.write_text("not the pinned Airline.csv")
+    ...     try:
+    ...         fetch_airline(data_home=tmp, url=mirror.as_uri())
+    ...     except OSError as exc:
+    ...         print(type(exc).__name__, str(exc).startswith("Checksum mismatch"))
+    DownloadError True
     """
 
 

@@ -136,6 +136,14 @@ class EncodedSequences:
         ``(n_sequences,)`` int64, the length of each sequence.
     offsets : torch.Tensor
         ``(n_sequences,)`` int64, where each sequence starts in ``values``.
+
+    Examples
+    --------
+    >>> seqs = EncodedSequences.from_arrays([np.array([2, 3, 4]), np.array([5])])
+    >>> seqs.values.tolist(), seqs.lengths.tolist(), seqs.offsets.tolist()
+    ([2, 3, 4, 5], [3, 1], [0, 3])
+    >>> [s.tolist() for s in seqs.select([1, 0]).split()]
+    [[5], [2, 3, 4]]
     """
 
     values: torch.Tensor
@@ -146,9 +154,14 @@ class EncodedSequences:
     def from_arrays(cls, arrays: Sequence[np.ndarray]) -> EncodedSequences:
         """Concatenate a list of per-sequence arrays."""
         lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+        return cls.from_flat(np.concatenate(arrays), lengths)
+
+    @classmethod
+    def from_flat(cls, values: np.ndarray, lengths: np.ndarray) -> EncodedSequences:
+        """Wrap steps already concatenated, sequence after sequence, and their lengths."""
         offsets = np.zeros_like(lengths)
         np.cumsum(lengths[:-1], out=offsets[1:])
-        values = torch.from_numpy(np.ascontiguousarray(np.concatenate(arrays)))
+        values = torch.from_numpy(np.ascontiguousarray(values))
         return cls(values, torch.from_numpy(lengths), torch.from_numpy(offsets))
 
     def __len__(self) -> int:
@@ -248,6 +261,8 @@ class SequenceEncoder:
         """Encode ``X`` with what was learned in :meth:`fit`."""
         kind = kind or v.detect_input_kind(X)
         self._check_same_kind(kind)
+        if kind == v.IDS:
+            return self._encode_ids(*self._flat_ids(X))
         return self._encode(self._as_sequences(X, kind))
 
     # -- internals --------------------------------------------------------------
@@ -260,12 +275,14 @@ class SequenceEncoder:
         self.n_features_ = None
         self.mean_ = None
         self.scale_ = None
+        if kind == v.IDS:
+            ids, lengths = self._flat_ids(X)
+            self.n_ids_ = int(ids.max()) + 1 + UNK_ID + 1  # + pad, unk
+            return self._encode_ids(ids, lengths)
         sequences = self._as_sequences(X, kind)
         if kind in (v.TEXT, v.TOKENS):
             self.vocabulary_ = Vocabulary.from_corpus(sequences, self.min_freq, self.max_vocab)
             self.n_ids_ = len(self.vocabulary_)
-        elif kind == v.IDS:
-            self.n_ids_ = int(max(int(s.max()) for s in sequences)) + 1 + UNK_ID + 1  # + pad, unk
         else:
             self.n_features_ = sequences[0].shape[1]
             if self.standardize:
@@ -301,8 +318,6 @@ class SequenceEncoder:
             sequences = v.check_token_lists(X)
             if self.lowercase:
                 sequences = [[t.lower() for t in seq] for seq in sequences]
-        elif kind == v.IDS:
-            sequences = v.check_id_lists(X)
         elif kind == v.TABLE:
             # Already validated by the estimator: a 2D float array, one univariate series per row.
             sequences = list(np.asarray(X, dtype=np.float32)[:, :, None])
@@ -312,6 +327,22 @@ class SequenceEncoder:
             sequences = [seq[: self.max_len] for seq in sequences]
         return sequences
 
+    def _flat_ids(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Validated id lists kept flat (all ids, lengths), cut to ``max_len``."""
+        # Ids stay one flat array from the user's lists to the tensor: no per-sequence arrays.
+        ids, lengths = v.check_id_lists_flat(X)
+        if self.max_len is not None and lengths.max() > self.max_len:
+            starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            ids = ids[np.arange(len(ids)) - starts < self.max_len]
+            lengths = np.minimum(lengths, self.max_len)
+        return ids, lengths
+
+    def _encode_ids(self, ids: np.ndarray, lengths: np.ndarray) -> EncodedSequences:
+        # Shift past the padding and unknown ids; ids beyond those seen in fit are unknown.
+        ids = ids + (UNK_ID + 1)
+        ids[ids >= self.n_ids_] = UNK_ID
+        return EncodedSequences.from_flat(ids, lengths)
+
     def _encode(self, sequences: list) -> EncodedSequences:
         if self.kind_ in (v.TEXT, v.TOKENS):
             # Strings that tokenize to nothing (e.g. "" or only spaces) become one unknown step,
@@ -319,12 +350,6 @@ class SequenceEncoder:
             arrays = [
                 self.vocabulary_.encode(seq) if seq else np.array([UNK_ID]) for seq in sequences
             ]
-        elif self.kind_ == v.IDS:
-            # Shift past the padding and unknown ids; ids beyond those seen in fit are unknown.
-            shift = UNK_ID + 1
-            ids = np.concatenate(sequences) + shift
-            ids[ids >= self.n_ids_] = UNK_ID
-            arrays = np.split(ids, np.cumsum([len(seq) for seq in sequences])[:-1])
         else:
             n_features = sequences[0].shape[1]
             if n_features != self.n_features_:

@@ -17,12 +17,25 @@ RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
 def step_mask(lengths: torch.Tensor, max_len: int) -> torch.Tensor:
-    """``(B, T)`` bool mask, True on each sequence's real steps."""
+    """``(B, T)`` bool mask, True on each sequence's real steps.
+
+    Examples
+    --------
+    >>> step_mask(torch.tensor([2, 1]), 3).tolist()
+    [[True, True, False], [True, False, False]]
+    """
     return torch.arange(max_len, device=lengths.device)[None, :] < lengths[:, None]
 
 
 def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-    """Reverse each sequence of ``x (B, T, H)`` within its own length; padding stays put."""
+    """Reverse each sequence of ``x (B, T, H)`` within its own length; padding stays put.
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1, 2, 3], [4, 5, 0]])[:, :, None]  # (B=2, T=3, H=1)
+    >>> reverse_within_length(x, torch.tensor([3, 2]))[:, :, 0].tolist()
+    [[3, 2, 1], [5, 4, 0]]
+    """
     max_len = x.shape[1]
     steps = torch.arange(max_len, device=x.device)[None, :]  # (1, T)
     source = lengths[:, None] - 1 - steps  # (B, T)
@@ -45,6 +58,15 @@ class InputLayer(nn.Module):
         Dropout on the layer's output during training.
     sparse : bool
         Give the embedding sparse gradients (only the rows a batch used).
+
+    Examples
+    --------
+    >>> layer = InputLayer(n_ids=10, n_features=None, embedding_dim=4, dropout=0.0)
+    >>> embedded = layer(torch.tensor([[2, 3, 0]]))
+    >>> embedded.shape, bool((embedded[0, 2] == 0).all())  # id 0 (padding) embeds to zeros
+    (torch.Size([1, 3, 4]), True)
+    >>> InputLayer(n_ids=None, n_features=2, embedding_dim=4, dropout=0.0).output_size
+    2
     """
 
     def __init__(
@@ -86,6 +108,16 @@ class RNNCore(nn.Module):
     gate as Keras does. For ``"rnn"`` and ``"lstm"`` the two biases are only ever
     summed, so the model is the same with fewer parameters; for ``"gru"`` the count
     matches Keras' ``GRU(reset_after=False)``.
+
+    Examples
+    --------
+    >>> _ = torch.manual_seed(0)
+    >>> core = RNNCore("gru", input_size=3, hidden_size=4, bidirectional=True)
+    >>> core(torch.randn(2, 5, 3), torch.tensor([5, 2])).shape  # (B, T, 2 * hidden_size)
+    torch.Size([2, 5, 8])
+    >>> lstm = RNNCore("lstm", input_size=3, hidden_size=4, single_bias=True)
+    >>> sum(p.numel() for p in lstm.parameters())  # 4 gates * (4 * (3 + 4) + 4)
+    128
     """
 
     def __init__(
@@ -166,6 +198,17 @@ class Pooling(nn.Module):
 
     ``"last"`` reads the forward direction at the sequence's own last step and the
     backward direction at step 0 (where it has read the whole sequence).
+
+    Examples
+    --------
+    >>> outputs = torch.arange(6.0).reshape(1, 3, 2)  # (B=1, T=3, D=2)
+    >>> lengths = torch.tensor([2])  # the last step is padding
+    >>> Pooling("last", bidirectional=False)(outputs, lengths).tolist()
+    [[2.0, 3.0]]
+    >>> Pooling("mean", bidirectional=False)(outputs, lengths).tolist()
+    [[1.0, 2.0]]
+    >>> Pooling("last", bidirectional=True)(outputs, lengths).tolist()  # backward half: step 0
+    [[2.0, 1.0]]
     """
 
     def __init__(self, pooling: str, bidirectional: bool):

@@ -113,6 +113,18 @@ class ModelFileError(ValueError):
 
     Not a sklearn_rnn model file, truncated or corrupted, written by a newer format
     version, or holding weights that do not fit the architecture its parameters describe.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp, "notes.txt")
+    ...     _ = path.write_text("not a model")
+    ...     try:
+    ...         load(path)
+    ...     except ValueError as exc:  # a ModelFileError
+    ...         print(type(exc).__name__)
+    ModelFileError
     """
 
 
@@ -823,6 +835,18 @@ def read_config(path: str | os.PathLike) -> dict:
     -------
     dict
         The JSON document (versions, estimator name, encoded parameters, ...).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_rnn import RNNClassifier
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
+    >>> clf = clf.fit(["good", "bad", "good film", "bad film"], [1, 0, 1, 0])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save(clf, os.path.join(tmp, "clf.sklearn_rnn"))
+    ...     config = read_config(os.path.join(tmp, "clf.sklearn_rnn"))
+    >>> config["estimator"], config["format_version"], config["params"]["hidden_size"]
+    ('RNNClassifier', 1, 4)
     """
     path = os.fspath(path)
     return _parse_config(_read_archive(path)[0], path)

@@ -19,6 +19,16 @@ class ModelSummary:
     ----------
     rows : list of (name, layer type, output shape, parameter count)
     total_params, trainable_params : int
+
+    Examples
+    --------
+    >>> from sklearn_rnn.modules import SequenceModel
+    >>> model = SequenceModel(n_outputs=2, n_ids=None, n_features=3, cell="gru", hidden_size=4)
+    >>> summary = summarize(model, {"inputs": torch.zeros(1, 5, 3), "lengths": torch.tensor([5])})
+    >>> summary.rows
+    [('core.rnn', 'GRU', '(None, steps, 4)', 108), ('head', 'Linear', '(None, 2)', 10)]
+    >>> summary.total_params, summary.trainable_params, summary.non_trainable_params
+    (118, 118, 0)
     """
 
     rows: list = field(default_factory=list)

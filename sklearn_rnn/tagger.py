@@ -28,7 +28,9 @@ from sklearn_rnn.summary import summarize
 MAX_WORD_CHARS = 32
 
 # The shared word-embedding parameters; tokenizer and the rest are the tagger's own.
-_INPUT_PARAMETERS = _docs.INPUT_PARAMETERS.split("\n    tokenizer :")[0] + """
+_INPUT_PARAMETERS = (
+    _docs.INPUT_PARAMETERS.split("\n    tokenizer :")[0]
+    + """
     char_embedding_dim : int, default=30
         Character-level word features (token inputs): each word's characters are read
         by a small bidirectional LSTM with embeddings and hidden states of this size,
@@ -57,6 +59,7 @@ _INPUT_PARAMETERS = _docs.INPUT_PARAMETERS.split("\n    tokenizer :")[0] + """
     standardize : bool, default=True
         Standardize numeric features with the per-feature mean and standard deviation
         seen in ``fit``."""
+)
 
 _DOC = """Recurrent neural network sequence tagger: one label per token or time step.
 
@@ -535,6 +538,16 @@ class TaggingDataset(SequenceDataset):
     Every step has a word-form id; a batch holds the characters of its distinct forms
     once (``chars``, ``char_lengths``) and, per step, the row of its form
     (``char_index``), so the character encoder runs once per distinct word.
+
+    Examples
+    --------
+    >>> words = EncodedSequences.from_arrays([np.array([2, 3]), np.array([2])])  # word ids
+    >>> forms = EncodedSequences.from_arrays([np.array([1, 2]), np.array([1])])  # form ids
+    >>> chars = torch.tensor([[0, 0], [4, 5], [6, 0]])  # characters of forms 0 (padding), 1, 2
+    >>> dataset = TaggingDataset(words, None, forms, chars, torch.tensor([1, 2, 1]))
+    >>> X, y = dataset.batch(torch.tensor([0, 1]))
+    >>> X["char_index"].tolist(), X["chars"].shape  # 3 distinct forms as (B=2, k=2) rows
+    ([[1, 2], [1, 0]], torch.Size([2, 2, 2]))
     """
 
     def __init__(self, sequences, targets, forms: EncodedSequences, chars, char_lengths):

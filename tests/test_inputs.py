@@ -74,6 +74,25 @@ def test_unseen_ids_map_to_unknown():
     )
 
 
+def _cut(X, n):
+    if isinstance(X, np.ndarray) and X.ndim >= 2:
+        return X[:, :n]
+    return [seq[:n] for seq in X]
+
+
+@pytest.mark.parametrize(
+    "kind", ["token lists", "id lists", "id arrays", "3D array", "ragged 2D arrays"]
+)
+def test_max_len_keeps_the_first_steps(kind):
+    inputs = _inputs()
+    inputs["id arrays"] = [np.array(seq, dtype=np.int32) for seq in inputs["id lists"]]
+    X = inputs[kind]
+    cut = RNNClassifier(max_len=2, **FAST).fit(X, LABELS)
+    manual = RNNClassifier(**FAST).fit(_cut(X, 2), LABELS)
+    assert cut.encoder_.transform(X).lengths.max() == 2
+    np.testing.assert_allclose(cut.predict_proba(X), manual.predict_proba(_cut(X, 2)), rtol=1e-5)
+
+
 def test_numeric_series_of_other_lengths_at_predict():
     rng = np.random.RandomState(0)
     reg = RNNRegressor(**FAST).fit(rng.randn(8, 10, 3), rng.randn(8))

@@ -164,8 +164,14 @@ def test_ewt_slice_beats_majority_baseline():
         counts[tag] = counts.get(tag, 0) + 1
     majority = max(counts, key=counts.get)
     baseline = token_accuracy(y_test, [[majority] * len(s) for s in X_test])
-    tagger = RNNTagger(hidden_size=32, embedding_dim=32, char_embedding_dim=16, max_epochs=4,
-                       lr=0.01, random_state=0).fit(X_train, y_train)
+    tagger = RNNTagger(
+        hidden_size=32,
+        embedding_dim=32,
+        char_embedding_dim=16,
+        max_epochs=4,
+        lr=0.01,
+        random_state=0,
+    ).fit(X_train, y_train)
     accuracy = tagger.score(X_test, y_test)
     assert accuracy > baseline + 0.4, (accuracy, baseline)
 
@@ -175,9 +181,11 @@ def test_char_features_tag_unseen_words_by_their_spelling():
     rng = np.random.RandomState(0)
     stems = ["".join(rng.choice(list("bcdfgklmnprst"), 4)) for _ in range(60)]
     suffix = {"NOUN": "tion", "VERB": "ize", "ADJ": "ous"}
+
     def sentence(stem_ids):
         tags = list(rng.choice(list(suffix), len(stem_ids)))
         return [stems[i] + suffix[t] for i, t in zip(stem_ids, tags, strict=True)], tags
+
     train = [sentence(rng.choice(40, 5)) for _ in range(150)]
     test = [sentence(rng.choice(np.arange(40, 60), 5)) for _ in range(30)]
     X_test, y_test = [s for s, _ in test], [t for _, t in test]
@@ -486,8 +494,15 @@ def test_output_lengths_match_inputs(lengths, n_labels, crf, data):
     draw = data.draw
     X = [draw(st.lists(st.sampled_from(words), min_size=n, max_size=n)) for n in lengths]
     y = [draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)) for n in lengths]
-    tagger = RNNTagger(hidden_size=4, embedding_dim=4, char_embedding_dim=2, crf=crf,
-                       max_epochs=1, batch_size=3, random_state=0).fit(X, y)
+    tagger = RNNTagger(
+        hidden_size=4,
+        embedding_dim=4,
+        char_embedding_dim=2,
+        crf=crf,
+        max_epochs=1,
+        batch_size=3,
+        random_state=0,
+    ).fit(X, y)
     X_new = X + [["unseen", "w0"]]
     predicted = tagger.predict(X_new)
     assert [len(row) for row in predicted] == [len(s) for s in X_new]
