@@ -253,6 +253,15 @@ class RNNBase(NeuralNet):
         self.sparse_optimizer_ = torch.optim.SparseAdam([embedding], lr=self.lr)
         return self
 
+    def _step_optimizer(self, step_fn):
+        # skorch runs the closure (forward + backward) once per optimizer; with the sparse
+        # embedding optimizer that would be two passes per batch. One pass, then every step.
+        if len(self._optimizers) == 1:
+            return super()._step_optimizer(step_fn)
+        step_fn()
+        for name in self._optimizers:
+            getattr(self, name + "_").step()
+
     def _sparse_embedding(self) -> torch.nn.Embedding | None:
         embedding = getattr(getattr(self.module_, "input_layer", None), "embedding", None)
         return embedding if getattr(embedding, "sparse", False) else None

@@ -135,6 +135,33 @@ def test_sparse_embeddings_train_with_sparse_adam_and_clipping():
     np.testing.assert_array_equal(clf.predict_proba(texts), again.predict_proba(texts))
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_one_forward_pass_per_training_batch(sparse):
+    """Two optimizers (dense + SparseAdam) still run forward and backward once a batch."""
+    from skorch.callbacks import Callback
+
+    class CountPasses(Callback):
+        def initialize(self):
+            self.passes, self.batches = 0, 0
+            return self
+
+        def on_train_begin(self, net, **kwargs):
+            net.module_.register_forward_pre_hook(lambda *args: self._count())
+
+        def _count(self):
+            self.passes += 1
+
+        def on_batch_end(self, net, training=False, **kwargs):
+            self.batches += training
+
+    counter = CountPasses()
+    RNNClassifier(
+        sparse_embeddings=sparse, hidden_size=4, max_epochs=2, batch_size=4, callbacks=[counter]
+    ).fit(["good film", "bad film", "great fun", "awful mess"] * 3, [1, 0, 1, 0] * 3)
+    assert counter.batches == 6
+    assert counter.passes == counter.batches
+
+
 def test_gradient_clipping_bounds_sparse_and_dense_norm():
     import torch
 
