@@ -17,6 +17,11 @@ model (``sklearn_rnn.modules.SequenceModel``, identical initial weights):
 (c)  ``sklearn_rnn.RNNClassifier`` / ``RNNRegressor`` with equivalent settings
      (``pooling="last"``, ``clip_grad_norm=None``, Adam, lr=1e-3, same batch size).
 
+On the text workload two more variants time sparse embedding updates (``--no-sparse``
+skips them): (a) on torch's default Adam, as ``torch.optim.Adam(model.parameters())``
+gives a hand-written loop, and (c) with ``sparse_embeddings=True``. Their accuracy
+against dense updates is measured by ``benchmarks/sparse_embeddings.py``.
+
 Usage::
 
     python benchmarks/speed.py              # rnn/lstm/gru x uni/bi, both workloads
@@ -78,6 +83,10 @@ LR = 1e-3
 ADAM_KWARGS: dict = {}  # the Adam implementation, the same for every variant (--adam)
 AP = "a'"
 VARIANTS = ("a", AP, "b", "c")
+# Text workload only (--sparse): (a) on torch's default Adam, as a hand-written loop that
+# just calls torch.optim.Adam(model.parameters()) gets it, and (c) with sparse_embeddings.
+AT, CS = "a torch-Adam", "c sparse"
+SPARSE_VARIANTS = (AT, CS)
 SHIFT = 2  # sklearn_rnn's "ids" input: id 0 is padding, 1 unknown, user id k -> k + 2
 
 WORKLOADS = {
@@ -192,11 +201,12 @@ def n_params(module):
 class Loop:
     """Variants (a) and (a'): a hand-written training loop and prediction."""
 
-    def __init__(self, workload, model, X, y, n_ids, packed):
+    def __init__(self, workload, model, X, y, n_ids, packed, adam_kwargs=None):
         self.workload = workload
         self.n_ids = n_ids
         self.model = PackedModel(model) if packed else copy.deepcopy(model)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR, **ADAM_KWARGS)
+        adam_kwargs = ADAM_KWARGS if adam_kwargs is None else adam_kwargs
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=LR, **adam_kwargs)
         self.inputs, self.lengths = user_inputs(workload, X, n_ids)
         self.y = torch.as_tensor(y)
         if workload == "series":
@@ -352,7 +362,7 @@ class Skorch:
 class Estimator:
     """Variant (c): sklearn_rnn's estimator, one epoch per partial_fit after the first fit."""
 
-    def __init__(self, workload, cell, bidirectional, X, y, hidden_size=None):
+    def __init__(self, workload, cell, bidirectional, X, y, hidden_size=None, sparse=False):
         self.workload = workload
         self.clock = EpochClock()
         common = dict(
@@ -372,7 +382,9 @@ class Estimator:
             **{f"optimizer__{k}": v for k, v in ADAM_KWARGS.items()},
         )
         if workload == "text":
-            self.net = RNNClassifier(embedding_dim=WORKLOADS["text"]["embedding_dim"], **common)
+            self.net = RNNClassifier(
+                embedding_dim=WORKLOADS["text"]["embedding_dim"], sparse_embeddings=sparse, **common
+            )
         else:
             # the data are standardized already; the loop does not standardize either
             self.net = RNNRegressor(standardize=False, scale_target=False, **common)
@@ -450,6 +462,10 @@ def build_variants(workload, cell, bidirectional, X, y, which=VARIANTS):
             out[name] = Loop(workload, model, X, y, n_ids, packed=True)
         elif name == "b":
             out[name] = Skorch(workload, model, X, y, n_ids)
+        elif name == AT:
+            out[name] = Loop(workload, model, X, y, n_ids, packed=False, adam_kwargs={})
+        elif name == CS:
+            out[name] = Estimator(workload, cell, bidirectional, X, y, sparse=True)
         else:
             out[name] = Estimator(workload, cell, bidirectional, X, y)
     return out, model
@@ -460,7 +476,8 @@ def build_variants(workload, cell, bidirectional, X, y, which=VARIANTS):
 
 def run_cell(workload, cell, bidirectional, data, args):
     X, y = data
-    variants, model = build_variants(workload, cell, bidirectional, X, y)
+    extra = SPARSE_VARIANTS if workload == "text" and args.sparse else ()
+    variants, model = build_variants(workload, cell, bidirectional, X, y, VARIANTS + extra)
     row = {"workload": workload, "cell": cell, "bidirectional": bidirectional}
 
     # warm-up epoch (for (c) this is the first fit: encoders + network + 1 epoch)
@@ -496,9 +513,11 @@ def run_cell(workload, cell, bidirectional, data, args):
         )
 
     # prediction throughput over the whole data set, from the user's X
-    pred = {name: [] for name in variants}
+    # (the extra variants train differently but predict exactly as (a) and (c))
+    predicting = {name: variants[name] for name in VARIANTS}
+    pred = {name: [] for name in predicting}
     for r in range(args.predict_reps + 1):
-        for name, v in variants.items():
+        for name, v in predicting.items():
             start = time.perf_counter()
             v.predict(X)
             if r:  # the first pass is a warm-up
@@ -510,13 +529,13 @@ def run_cell(workload, cell, bidirectional, data, args):
         one = next(seq for seq in X if len(seq) == 20)
     else:
         one = X[0]
-    lat = {name: [] for name in variants}
-    for v in variants.values():
+    lat = {name: [] for name in predicting}
+    for v in predicting.values():
         for _ in range(10):
             v.predict_one(one)
     # round-robin, one call each, so a burst of load from elsewhere hits every variant alike
     for _ in range(args.latency_calls):
-        for name, v in variants.items():
+        for name, v in predicting.items():
             start = time.perf_counter()
             v.predict_one(one)
             lat[name].append(1e3 * (time.perf_counter() - start))
@@ -794,6 +813,27 @@ def print_workload(workload, rows, memory):
             tr = " | ".join(f"{x['train_mb']:.0f}" if x else "-" for x in m)
             pr = " | ".join(f"{x['predict_mb']:.0f}" if x else "-" for x in m)
             print(f"| {r['cell']} | {'bi' if r['bidirectional'] else 'uni'} | {tr} | {pr} |")
+    if rows and CS in rows[0]["epoch_s"]:
+        print(
+            "\n### Sparse embedding updates: epoch time (s), same run\n\n"
+            f"({AT}) is (a) on torch's default Adam (single-tensor on CPU), what "
+            "`torch.optim.Adam(model.parameters())` gives a hand-written loop; (a) and (c) "
+            f"use the Adam above; ({CS}) is (c) with `sparse_embeddings=True` (SparseAdam "
+            "for the embedding rows a batch used, the same Adam for the rest).\n"
+        )
+        print(
+            f"| cell | dir | (a) | ({AT}) | (c) | ({CS}) | ({CS})/(a) | ({CS})/({AT}) | "
+            f"({CS})/(c) | (c)/({AT}) |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            e = r["epoch_s"]
+            print(
+                f"| {r['cell']} | {'bi' if r['bidirectional'] else 'uni'} | {e['a']:.3f} | "
+                f"{e[AT]:.3f} | {e['c']:.3f} | {e[CS]:.3f} | {fmt_ratio(e[CS] / e['a'])} | "
+                f"{fmt_ratio(e[CS] / e[AT])} | {fmt_ratio(e[CS] / e['c'])} | "
+                f"{fmt_ratio(e['c'] / e[AT])} |"
+            )
     print("\n### Same work (proof)\n")
     print(
         "| cell | dir | parameters (a) / (a') / (b) / (c) | optimizer steps per epoch "
@@ -828,6 +868,12 @@ def parse_args(argv=None):
     p.add_argument("--predict-reps", type=int, default=None, help="timed full predicts (3)")
     p.add_argument("--latency-calls", type=int, default=None, help="single predicts (200)")
     p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
+    p.add_argument(
+        "--no-sparse",
+        dest="sparse",
+        action="store_false",
+        help=f"text workload: skip ({AT}) and ({CS}), the sparse-embedding comparison",
+    )
     p.add_argument("--mem-jobs", type=int, default=2, help="memory subprocesses at once")
     p.add_argument(
         "--adam",

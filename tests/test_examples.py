@@ -115,3 +115,36 @@ def test_accuracy_benchmark_table(data_dir, tmp_path, capsys, monkeypatch):
     assert [row["dataset"] for row in rows] == ["ItalyPowerDemand", "airline", "airline"]
     assert "seasonal naive 71.2" in out
     assert json_path.is_file()
+
+
+def test_speed_benchmark_tables(capsys):
+    module = _load("benchmarks/speed.py")
+    module.main(
+        ["--quick", "--scale", "0.02", "--workloads", "text", "--directions", "uni",
+         "--no-memory", "--epochs", "1", "--predict-reps", "1", "--latency-calls", "2",
+         "--hidden-size", "8", "--embedding-dim", "8"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert "| (c)/(a) |" in out and "pred (c)/(a)" in out
+    assert "### Sparse embedding updates" in out
+    row = next(
+        line for line in out.splitlines() if line.startswith("| lstm | uni | ") and "**" in line
+    )
+    assert row.count("**") >= 6  # ratios are numbers, not placeholders
+
+
+def test_sparse_embeddings_benchmark_table(data_dir, capsys, monkeypatch):
+    module = _load("benchmarks/sparse_embeddings.py")
+    monkeypatch.setitem(module.speed.WORKLOADS["text"], "n", 300)
+    monkeypatch.setattr(
+        module,
+        "TEXT_SETTINGS",
+        {**module.TEXT_SETTINGS, "hidden_size": 8, "embedding_dim": 8, "max_epochs": 1},
+    )
+    for key, value in {"hidden_size": 8, "embedding_dim": 8, "max_epochs": 1}.items():
+        monkeypatch.setitem(module.sentiment_mr.SETTINGS, key, value)
+    results = module.main(["--text-seeds", "1", "--mr-folds", "1", "--data-dir", data_dir])
+    out = capsys.readouterr().out
+    assert "| data | splits | accuracy dense | accuracy sparse |" in out
+    assert [r["dataset"] for r in results] == ["text", "MR"]
+    assert all(0.0 <= acc <= 1.0 for r in results for acc in r["dense"] + r["sparse"])
