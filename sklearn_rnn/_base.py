@@ -208,19 +208,22 @@ class RNNBase(NeuralNet):
         self.module_ = module
         return self
 
-    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
-        module = SequenceModel(
-            **data_kwargs,
+    def _network_kwargs(self) -> dict:
+        """The hyperparameters every built-in network takes from the estimator."""
+        return dict(
             cell=self.cell,
             hidden_size=self.hidden_size,
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,
             dropout=self.dropout,
             embedding_dim=self.embedding_dim,
-            pooling=self.pooling_,
             single_bias=self.single_bias,
             sparse_embeddings=self.sparse_embeddings,
-            **kwargs,
+        )
+
+    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
+        module = SequenceModel(
+            **data_kwargs, **self._network_kwargs(), pooling=self.pooling_, **kwargs
         )
         self._set_pretrained_embeddings(module.input_layer.embedding)
         return module

@@ -350,14 +350,7 @@ class RNNTagger(RNNBase):
         chars = self.char_vocabulary_
         module = TaggerModel(
             **data_kwargs,
-            cell=self.cell,
-            hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            embedding_dim=self.embedding_dim,
-            single_bias=self.single_bias,
-            sparse_embeddings=self.sparse_embeddings,
+            **self._network_kwargs(),
             n_chars=len(chars) if chars is not None else None,
             char_embedding_dim=self.char_embedding_dim,
             word_dropout=self.word_dropout,
