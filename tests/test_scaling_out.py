@@ -58,3 +58,27 @@ def test_cuda_end_to_end(bidirectional):
     assert clf.predict_proba(X).shape == cpu.predict_proba(X).shape
     alone = clf.predict_proba(X[:1])
     np.testing.assert_allclose(clf.predict_proba(X)[:1], alone, atol=1e-5)
+
+
+def test_predicting_200k_sequences_pads_one_batch_at_a_time():
+    """Prediction memory follows one batch: the network never sees more than batch_size
+    sequences at once, each batch padded only to its own longest member."""
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 40, 200_000)
+    ids = rng.integers(0, 100, int(lengths.sum()))
+    X = [chunk.tolist() for chunk in np.split(ids, np.cumsum(lengths)[:-1])]
+    y = rng.integers(0, 2, len(X))
+    clf = RNNClassifier(hidden_size=4, embedding_dim=4, max_epochs=1, batch_size=512)
+    clf.fit(X[:1000], y[:1000])
+    shapes = []
+    clf.module_.register_forward_pre_hook(
+        lambda module, args, kwargs: shapes.append(tuple(kwargs["inputs"].shape)),
+        with_kwargs=True,
+    )
+    proba = clf.predict_proba(X)
+    assert proba.shape == (200_000, 2) and np.isfinite(proba).all()
+    rows = [shape[0] for shape in shapes]
+    assert sum(rows) == 200_000 and max(rows) <= 512
+    # batches of similar lengths: padded steps stay close to the real ones
+    padded = sum(shape[0] * shape[1] for shape in shapes)
+    assert padded < 1.05 * lengths.sum()
