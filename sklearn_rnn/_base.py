@@ -460,15 +460,18 @@ class RNNBase(NeuralNet):
             ``str()`` of it is the table; ``total_params`` and ``trainable_params``.
         """
         check_is_fitted(self)
+        result = summarize(self.module_, self._summary_batch())
+        if show:
+            print(result)
+        return result
+
+    def _summary_batch(self) -> dict:
+        """A one-sequence, three-step example batch for the summary's shape trace."""
         if self.encoder_.n_ids_ is not None:
             inputs = torch.full((1, 3), UNK_ID, dtype=torch.int64)
         else:
             inputs = torch.zeros((1, 3, self.encoder_.n_features_))
-        batch = {"inputs": inputs.to(self.device), "lengths": torch.tensor([3], device=self.device)}
-        result = summarize(self.module_, batch)
-        if show:
-            print(result)
-        return result
+        return {"inputs": inputs.to(self.device), "lengths": torch.tensor([3], device=self.device)}
 
     # -- prediction -------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from sklearn_rnn.data import IGNORE_INDEX, BatchIterator, SequenceDataset, pad_b
 from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder, Vocabulary
 from sklearn_rnn.metrics import token_accuracy
 from sklearn_rnn.modules import TaggerModel, step_mask
-from sklearn_rnn.summary import summarize
 
 # Words longer than this are read by the character encoder as their first and last
 # MAX_WORD_CHARS // 2 characters (URLs and the like; 99.9 % of EWT words have <= 24).
@@ -495,28 +494,12 @@ class RNNTagger(RNNBase):
             )
         return token_accuracy(labels, self.predict(raw))
 
-    def summary(self, show: bool = True):
-        """The layers of the fitted network, their output shapes and parameter counts.
-
-        Parameters
-        ----------
-        show : bool, default=True
-            Also print the table.
-
-        Returns
-        -------
-        ModelSummary
-            ``str()`` of it is the table; ``total_params`` and ``trainable_params``.
-        """
-        check_is_fitted(self)
+    def _summary_batch(self) -> dict:
         if self.char_vocabulary_ is None:
-            return super().summary(show)
+            return super()._summary_batch()
         # The example batch needs the characters of its words too.
         batch, _ = self._transform_dataset([["a", "b", "c"]], None).batch(torch.tensor([0]))
-        result = summarize(self.module_, to_tensor(batch, device=self.device))
-        if show:
-            print(result)
-        return result
+        return to_tensor(batch, device=self.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
