@@ -417,6 +417,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "random_state": _random_state,
     "scale_target": _bool(),
     "char_embedding_dim": _int_at_least(0),
+    "shape_embedding_dim": _int_at_least(0),
     "crf": _bool(),
     "single_bias": _bool(),
     "freeze_embeddings": _bool(),

@@ -59,6 +59,34 @@ def whitespace_tokenize(text: str) -> list[str]:
     return text.split()
 
 
+def word_shape(token: str, max_run: int = 4) -> str:
+    """The shape of a token: upper-case letters as ``X``, lower-case as ``x``, digits as ``d``.
+
+    Other characters are kept, and runs of one symbol are cut at ``max_run``, so
+    the shape keeps case, length class and punctuation but not the word itself.
+
+    Examples
+    --------
+    >>> [word_shape(t) for t in ["Paris", "U.S.", "1,000", "don't", "iPhone", "COVID-19"]]
+    ['Xxxxx', 'X.X.', 'd,ddd', "xxx'x", 'xXxxxx', 'XXXX-dd']
+    """
+    symbols = []
+    run = 0
+    for char in token:
+        if char.isupper():
+            symbol = "X"
+        elif char.islower():
+            symbol = "x"
+        elif char.isdigit():
+            symbol = "d"
+        else:
+            symbol = char
+        run = run + 1 if symbols and symbols[-1] == symbol else 1
+        if run <= max_run:
+            symbols.append(symbol)
+    return "".join(symbols)
+
+
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "word": word_tokenize,
     "char": char_tokenize,

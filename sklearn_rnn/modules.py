@@ -332,7 +332,7 @@ class CharEncoder(nn.Module):
 
 
 class TaggerModel(nn.Module):
-    """Word (+ character) features -> recurrent core -> one score per tag and step.
+    """Word (+ character and shape) features -> recurrent core -> one score per tag and step.
 
     Parameters
     ----------
@@ -349,6 +349,11 @@ class TaggerModel(nn.Module):
         character features out.
     char_embedding_dim : int, default=0
         Size of the :class:`CharEncoder`'s embeddings and hidden state per direction.
+    n_shapes : int or None, default=None
+        Number of word-shape ids (0 is padding); None (or ``shape_embedding_dim=0``)
+        leaves the shape feature out.
+    shape_embedding_dim : int, default=0
+        Size of the word-shape embedding joined to each step's word features.
     word_dropout : float, default=0.0
         During training, the probability that an id marked in ``rare_ids`` is replaced
         by the unknown id, so that the unknown word's vector is trained too.
@@ -368,6 +373,11 @@ class TaggerModel(nn.Module):
     >>> char_index = torch.tensor([[1, 2, 3], [4, 0, 0]])  # (B, T) -> row of chars
     >>> model(inputs, lengths, chars, char_lengths, char_index).shape
     torch.Size([2, 3, 3])
+    >>> model = TaggerModel(n_outputs=3, n_ids=10, n_features=None, hidden_size=8,
+    ...                     n_shapes=4, shape_embedding_dim=2)
+    >>> shapes = torch.tensor([[2, 3, 2], [3, 0, 0]])  # (B, T) shape ids, 0 past each end
+    >>> model(inputs, lengths, shapes=shapes).shape
+    torch.Size([2, 3, 3])
     """
 
     def __init__(
@@ -385,6 +395,8 @@ class TaggerModel(nn.Module):
         sparse_embeddings: bool = False,
         n_chars: int | None = None,
         char_embedding_dim: int = 0,
+        n_shapes: int | None = None,
+        shape_embedding_dim: int = 0,
         word_dropout: float = 0.0,
         rare_ids: torch.Tensor | None = None,
         crf: bool = False,
@@ -398,6 +410,10 @@ class TaggerModel(nn.Module):
         if n_ids is not None and n_chars is not None and char_embedding_dim > 0:
             self.char_encoder = CharEncoder(n_chars, char_embedding_dim)
             input_size += self.char_encoder.output_size
+        self.shape_embedding = None
+        if n_ids is not None and n_shapes is not None and shape_embedding_dim > 0:
+            self.shape_embedding = nn.Embedding(n_shapes, shape_embedding_dim, padding_idx=0)
+            input_size += shape_embedding_dim
         self.word_dropout = word_dropout if n_ids is not None else 0.0
         if rare_ids is None and n_ids is not None:
             rare_ids = torch.zeros(n_ids, dtype=torch.bool)
@@ -422,11 +438,13 @@ class TaggerModel(nn.Module):
         chars: torch.Tensor | None = None,
         char_lengths: torch.Tensor | None = None,
         char_index: torch.Tensor | None = None,
+        shapes: torch.Tensor | None = None,
     ) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)
         # chars: (U, L) characters of the batch's U distinct words, or the same rows laid
         # out as (B, k, L) (skorch wants B rows in every batch entry); char_lengths: (U,)
-        # or (B, k); char_index: (B, T), the row of the flattened ``chars`` of each step.
+        # or (B, k); char_index: (B, T), the row of the flattened ``chars`` of each step;
+        # shapes: (B, T) word-shape ids.
         if self.training and self.word_dropout > 0:
             coin = torch.rand(inputs.shape, device=inputs.device)  # (B, T)
             drop = self.rare_ids[inputs] & (coin < self.word_dropout)  # (B, T)
@@ -436,6 +454,8 @@ class TaggerModel(nn.Module):
             chars = chars.reshape(-1, chars.shape[-1])  # (U, L)
             words = self.char_encoder(chars, char_lengths.reshape(-1))  # (U, 2C)
             x = torch.cat([x, words[char_index]], dim=2)  # (B, T, E + 2C)
+        if self.shape_embedding is not None and shapes is not None:
+            x = torch.cat([x, self.shape_embedding(shapes)], dim=2)  # (B, T, ... + S)
         steps = self.core(self.input_dropout(x), lengths)  # (B, T, D)
         if self.training:
             return self.head(self.head_dropout(steps))  # (B, T, n_outputs)

@@ -18,7 +18,13 @@ from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.data import IGNORE_INDEX, BatchIterator, SequenceDataset, pad_batch
-from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder, Vocabulary
+from sklearn_rnn.encoding import (
+    UNK_ID,
+    EncodedSequences,
+    SequenceEncoder,
+    Vocabulary,
+    word_shape,
+)
 from sklearn_rnn.metrics import token_accuracy
 from sklearn_rnn.modules import TaggerModel, step_mask
 
@@ -36,6 +42,13 @@ _INPUT_PARAMETERS = (
         and its two final states are joined to the word embedding. They give rare and
         unseen words a representation from their spelling (case, suffixes, digits).
         0 turns them off.
+    shape_embedding_dim : int, default=8
+        Word-shape feature (token inputs): each token's shape, its characters mapped to
+        ``X`` (upper case), ``x`` (lower case) and ``d`` (digit) with runs cut at four
+        (``"Paris"`` -> ``Xxxxx``, ``"U.S."`` -> ``X.X.``, ``"1,000"`` -> ``d,ddd``), is
+        embedded in this many dimensions and joined to the word embedding. It keeps the
+        case that ``lowercase`` removes and gives unseen words a cheap description;
+        shapes seen once in ``fit`` share the unknown shape. 0 turns it off.
     word_dropout : float in [0, 1), default=0.25
         During training, replace each occurrence of a word seen only once in ``fit`` by
         the unknown word with this probability, so the unknown word's vector learns
@@ -87,6 +100,8 @@ _DOC = """Recurrent neural network sequence tagger: one label per token or time 
         The fitted input encoder (word vocabulary or scaling statistics).
     char_vocabulary_ : Vocabulary or None
         The characters seen in ``fit`` (when character features are used).
+    shape_vocabulary_ : Vocabulary or None
+        The word shapes seen more than once in ``fit`` (when the shape feature is used).
     module_ : torch.nn.Module
         The trained network (:class:`~sklearn_rnn.modules.TaggerModel` by default).
     history_ : skorch.History
@@ -128,7 +143,8 @@ class RNNTagger(RNNBase):
         common=_docs.COMMON_PARAMETERS.replace(
             "receives the padded batch.",
             "receives the padded batch\n        (and ``chars``, ``char_lengths``, ``char_index`` "
-            "for token input unless\n        ``char_embedding_dim=0``; see "
+            "for token input unless\n        ``char_embedding_dim=0``, and ``shapes`` unless "
+            "``shape_embedding_dim=0``; see "
             ":class:`~sklearn_rnn.modules.TaggerModel`).\n        With ``crf=True`` it must "
             "hold a :class:`~sklearn_rnn.crf.LinearChainCRF` as ``crf``.",
         ),
@@ -151,6 +167,7 @@ class RNNTagger(RNNBase):
         freeze_embeddings: bool = False,
         sparse_embeddings: bool = False,
         char_embedding_dim: int = 30,
+        shape_embedding_dim: int = 8,
         word_dropout: float = 0.25,
         crf: bool = False,
         lowercase: bool = True,
@@ -283,13 +300,29 @@ class RNNTagger(RNNBase):
             chars[row, : len(word)] = [vocab_index.get(c, 1) for c in word]
         return torch.from_numpy(form_ids), torch.from_numpy(chars), torch.from_numpy(char_lengths)
 
+    def _uses_shapes(self, kind: str) -> bool:
+        return kind == v.TOKENS and self.shape_embedding_dim > 0
+
+    def _shape_ids(self, token_lists: list[list[str]]) -> torch.Tensor:
+        """Each step's word-shape id in ``shape_vocabulary_`` (1 for an unknown shape)."""
+        index = self.shape_vocabulary_.index
+        ids: dict[str, int] = {}  # per distinct token
+        for token in set(itertools.chain.from_iterable(token_lists)):
+            ids[token] = index.get(word_shape(token), UNK_ID)
+        steps = itertools.chain.from_iterable(token_lists)
+        return torch.from_numpy(np.fromiter((ids[t] for t in steps), np.int64))
+
     def _make_dataset(self, raw: list, kind: str, sequences: EncodedSequences, targets=None):
         # The fitted state decides, not the current parameters (set_params after fit).
-        if kind != v.TOKENS or self.char_vocabulary_ is None:
+        if kind != v.TOKENS or (self.char_vocabulary_ is None and self.shape_vocabulary_ is None):
             return SequenceDataset(sequences, targets)
-        form_ids, chars, char_lengths = self._char_table(raw)
-        forms = EncodedSequences(form_ids, sequences.lengths, sequences.offsets)
-        return TaggingDataset(sequences, targets, forms, chars, char_lengths)
+        forms = chars = char_lengths = shapes = None
+        if self.char_vocabulary_ is not None:
+            form_ids, chars, char_lengths = self._char_table(raw)
+            forms = EncodedSequences(form_ids, sequences.lengths, sequences.offsets)
+        if self.shape_vocabulary_ is not None:
+            shapes = EncodedSequences(self._shape_ids(raw), sequences.lengths, sequences.offsets)
+        return TaggingDataset(sequences, targets, forms, chars, char_lengths, shapes)
 
     # -- fitting ------------------------------------------------------------------------
 
@@ -321,6 +354,11 @@ class RNNTagger(RNNBase):
         if self._uses_chars(kind):
             words = set(itertools.chain.from_iterable(raw))
             self.char_vocabulary_ = Vocabulary.from_corpus(_clip_word(w) for w in words)
+        self.shape_vocabulary_ = None
+        if self._uses_shapes(kind):
+            shape_of = {w: word_shape(w) for w in set(itertools.chain.from_iterable(raw))}
+            shapes = [shape_of[w] for w in itertools.chain.from_iterable(raw)]
+            self.shape_vocabulary_ = Vocabulary.from_corpus([shapes], min_freq=2)
         self.rare_ids_ = None
         if kind != v.NUMERIC:
             counts = np.bincount(sequences.values.numpy(), minlength=self.encoder_.n_ids_)
@@ -346,12 +384,14 @@ class RNNTagger(RNNBase):
     # -- skorch extension points --------------------------------------------------------
 
     def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
-        chars = self.char_vocabulary_
+        chars, shapes = self.char_vocabulary_, self.shape_vocabulary_
         module = TaggerModel(
             **data_kwargs,
             **self._network_kwargs(),
             n_chars=len(chars) if chars is not None else None,
             char_embedding_dim=self.char_embedding_dim,
+            n_shapes=len(shapes) if shapes is not None else None,
+            shape_embedding_dim=self.shape_embedding_dim,
             word_dropout=self.word_dropout,
             rare_ids=self.rare_ids_,
             crf=self.crf,
@@ -495,9 +535,9 @@ class RNNTagger(RNNBase):
         return token_accuracy(labels, self.predict(raw))
 
     def _summary_batch(self) -> dict:
-        if self.char_vocabulary_ is None:
+        if self.char_vocabulary_ is None and self.shape_vocabulary_ is None:
             return super()._summary_batch()
-        # The example batch needs the characters of its words too.
+        # The example batch needs the characters and shapes of its words too.
         batch, _ = self._transform_dataset([["a", "b", "c"]], None).batch(torch.tensor([0]))
         return to_tensor(batch, device=self.device)
 
@@ -509,31 +549,52 @@ class RNNTagger(RNNBase):
 
 
 class TaggingDataset(SequenceDataset):
-    """A :class:`SequenceDataset` whose batches also carry each word's characters.
+    """A :class:`SequenceDataset` whose batches also carry word characters and shapes.
 
-    Every step has a word-form id; a batch holds the characters of its distinct forms
-    once (``chars``, ``char_lengths``) and, per step, the row of its form
-    (``char_index``), so the character encoder runs once per distinct word.
+    With character features every step has a word-form id; a batch holds the
+    characters of its distinct forms once (``chars``, ``char_lengths``) and, per step,
+    the row of its form (``char_index``), so the character encoder runs once per
+    distinct word. With the shape feature a batch carries each step's shape id
+    (``shapes``, 0 past each end).
 
     Examples
     --------
     >>> words = EncodedSequences.from_arrays([np.array([2, 3]), np.array([2])])  # word ids
     >>> forms = EncodedSequences.from_arrays([np.array([1, 2]), np.array([1])])  # form ids
     >>> chars = torch.tensor([[0, 0], [4, 5], [6, 0]])  # characters of forms 0 (padding), 1, 2
-    >>> dataset = TaggingDataset(words, None, forms, chars, torch.tensor([1, 2, 1]))
+    >>> shapes = EncodedSequences.from_arrays([np.array([2, 3]), np.array([2])])  # shape ids
+    >>> dataset = TaggingDataset(words, None, forms, chars, torch.tensor([1, 2, 1]), shapes)
     >>> X, y = dataset.batch(torch.tensor([0, 1]))
     >>> X["char_index"].tolist(), X["chars"].shape  # 3 distinct forms as (B=2, k=2) rows
     ([[1, 2], [1, 0]], torch.Size([2, 2, 2]))
+    >>> X["shapes"].tolist()
+    [[2, 3], [2, 0]]
     """
 
-    def __init__(self, sequences, targets, forms: EncodedSequences, chars, char_lengths):
+    def __init__(
+        self,
+        sequences: EncodedSequences,
+        targets,
+        forms: EncodedSequences | None = None,
+        chars: torch.Tensor | None = None,
+        char_lengths: torch.Tensor | None = None,
+        shapes: EncodedSequences | None = None,
+    ):
         super().__init__(sequences, targets)
         self.forms = forms
         self.chars = chars
         self.char_lengths = char_lengths
+        self.shapes = shapes
 
     def batch(self, indices: torch.Tensor):
         X, y = super().batch(indices)
+        if self.forms is not None:
+            X.update(self._char_batch(indices))
+        if self.shapes is not None:
+            X["shapes"] = pad_batch(self.shapes, indices)  # (B, T)
+        return X, y
+
+    def _char_batch(self, indices: torch.Tensor) -> dict:
         forms = pad_batch(self.forms, indices)  # (B, T); 0 past each end
         unique, char_index = torch.unique(forms, return_inverse=True)  # (U,), (B, T)
         # skorch counts a batch by the first dimension of each entry, so the U distinct
@@ -543,16 +604,19 @@ class TaggingDataset(SequenceDataset):
         unique = torch.cat([unique, unique.new_zeros(batch * per_row - len(unique))])
         char_lengths = self.char_lengths[unique]  # (B * k,)
         chars = self.chars[unique, : int(char_lengths.max())]  # (B * k, L)
-        X["chars"] = chars.reshape(batch, per_row, -1)  # (B, k, L)
-        X["char_lengths"] = char_lengths.reshape(batch, per_row)  # (B, k)
-        X["char_index"] = char_index  # (B, T), rows of the flattened chars
-        return X, y
+        return {
+            "chars": chars.reshape(batch, per_row, -1),  # (B, k, L)
+            "char_lengths": char_lengths.reshape(batch, per_row),  # (B, k)
+            "char_index": char_index,  # (B, T), rows of the flattened chars
+        }
 
     def subset(self, indices) -> TaggingDataset:
         indices = torch.as_tensor(indices, dtype=torch.int64)
         base = super().subset(indices)
+        forms = None if self.forms is None else self.forms.select(indices)
+        shapes = None if self.shapes is None else self.shapes.select(indices)
         return TaggingDataset(
-            base.sequences, base.targets, self.forms.select(indices), self.chars, self.char_lengths
+            base.sequences, base.targets, forms, self.chars, self.char_lengths, shapes
         )
 
 

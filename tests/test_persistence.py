@@ -272,6 +272,7 @@ def test_tagger_round_trip(tmp_path):
     for a, b in zip(loaded.predict_proba(X), tagger.predict_proba(X), strict=True):
         assert np.array_equal(a, b)
     assert loaded.char_vocabulary_.tokens == tagger.char_vocabulary_.tokens
+    assert loaded.shape_vocabulary_.tokens == tagger.shape_vocabulary_.tokens
     assert torch.equal(loaded.rare_ids_, tagger.rare_ids_)
     assert loaded.score(X, y) == tagger.score(X, y)
 

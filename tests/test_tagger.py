@@ -196,6 +196,32 @@ def test_char_features_tag_unseen_words_by_their_spelling():
     assert words_only.score(X_test, y_test) < 0.6
 
 
+def test_shape_feature_tags_unseen_words_by_their_case():
+    # lowercase=True erases case from the word lookup; the shape feature keeps it.
+    rng = np.random.RandomState(0)
+    stems = ["".join(rng.choice(list("bcdfgklmnprst"), 5)) for _ in range(60)]
+
+    def sentence(stem_ids):
+        capital = rng.rand(len(stem_ids)) < 0.5
+        words = [
+            stems[i].capitalize() if c else stems[i] for i, c in zip(stem_ids, capital, strict=True)
+        ]
+        return words, ["PROPN" if c else "NOUN" for c in capital]
+
+    train = [sentence(rng.choice(40, 5)) for _ in range(150)]
+    X_train, y_train = [s for s, _ in train] + [["A1"]], [t for _, t in train] + [["NUM"]]
+    test = [sentence(rng.choice(np.arange(40, 60), 5)) for _ in range(30)]
+    X_test, y_test = [s for s, _ in test], [t for _, t in test]
+    words = {**FAST, "char_embedding_dim": 0}
+    tagger = RNNTagger(max_epochs=8, shape_embedding_dim=4, **words).fit(X_train, y_train)
+    assert tagger.score(X_test, y_test) > 0.9
+    # Shapes seen once in fit ("A1" -> "Xd") share the unknown shape.
+    assert sorted(tagger.shape_vocabulary_.tokens[2:]) == ["Xxxxx", "xxxx"]
+    without = RNNTagger(max_epochs=8, shape_embedding_dim=0, **words).fit(X_train, y_train)
+    assert without.shape_vocabulary_ is None
+    assert without.score(X_test, y_test) < 0.7
+
+
 def test_numeric_series_tagging():
     rng = np.random.RandomState(0)
     X = [rng.randn(rng.randint(1, 25), 2).astype(np.float32) for _ in range(80)]
@@ -437,6 +463,7 @@ def test_numeric_feature_count_mismatch_at_predict():
     [
         ({"word_dropout": 1.0}, "'word_dropout'"),
         ({"char_embedding_dim": -1}, "'char_embedding_dim'"),
+        ({"shape_embedding_dim": 1.5}, "'shape_embedding_dim'"),
         ({"crf": "yes"}, "'crf'"),
         ({"hidden_size": 0}, "'hidden_size'"),
     ],
@@ -457,7 +484,14 @@ def test_crf_with_a_custom_module_without_crf():
             return self.head(self.embedding(inputs))
 
     X, y = [["a", "b"]] * 4, [["A", "B"]] * 4
-    plain = RNNTagger(module=Plain, char_embedding_dim=0, max_epochs=20, lr=0.05, random_state=0)
+    plain = RNNTagger(
+        module=Plain,
+        char_embedding_dim=0,
+        shape_embedding_dim=0,
+        max_epochs=20,
+        lr=0.05,
+        random_state=0,
+    )
     assert plain.fit(X, y).predict([["b", "a"]]) == [["B", "A"]]
     with pytest.raises(ValueError, match="crf=True needs a module with a LinearChainCRF"):
         clone(plain).set_params(crf=True).fit(X, y)
