@@ -579,4 +579,5 @@ def test_tagging_benchmark_prints_a_table(tmp_path, capsys):
     assert "| config | dev acc | test acc |" in out and "| chars+crf |" in out
     assert [r["config"] for r in results] == ["words", "chars+crf"]
     assert results[1]["settings"]["crf"] is True and results[0]["settings"]["hidden_size"] == 8
+    assert results[0]["settings"]["lr_schedule"] == "cosine"
     assert (tmp_path / "r.json").is_file()
