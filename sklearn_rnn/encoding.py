@@ -9,6 +9,7 @@ padding is stored; batches are padded on the fly (see :mod:`sklearn_rnn.data`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -62,23 +63,31 @@ def whitespace_tokenize(text: str) -> list[str]:
 def word_shape(token: str, max_run: int = 4) -> str:
     """The shape of a token: upper-case letters as ``X``, lower-case as ``x``, digits as ``d``.
 
-    Other characters are kept, and runs of one symbol are cut at ``max_run``, so
-    the shape keeps case, length class and punctuation but not the word itself.
+    Letters without case (CJK, Arabic, Thai, ...) become ``a``, combining marks are
+    dropped, and other characters (punctuation, symbols) are kept. Runs of one symbol
+    are cut at ``max_run``, so the shape keeps case, length class and punctuation but
+    not the word itself.
 
     Examples
     --------
     >>> [word_shape(t) for t in ["Paris", "U.S.", "1,000", "don't", "iPhone", "COVID-19"]]
     ['Xxxxx', 'X.X.', 'd,ddd', "xxx'x", 'xXxxxx', 'XXXX-dd']
+    >>> word_shape("東京都"), word_shape("नमस्ते")
+    ('aaa', 'aaaa')
     """
     symbols = []
     run = 0
     for char in token:
-        if char.isupper():
+        if char.isupper() or char.istitle():
             symbol = "X"
         elif char.islower():
             symbol = "x"
         elif char.isdigit():
             symbol = "d"
+        elif char.isalpha():
+            symbol = "a"
+        elif unicodedata.category(char).startswith("M"):
+            continue  # a combining mark belongs to the letter before it
         else:
             symbol = char
         run = run + 1 if symbols and symbols[-1] == symbol else 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 
 import numpy as np
@@ -306,9 +307,7 @@ class RNNTagger(RNNBase):
     def _shape_ids(self, token_lists: list[list[str]]) -> torch.Tensor:
         """Each step's word-shape id in ``shape_vocabulary_`` (1 for an unknown shape)."""
         index = self.shape_vocabulary_.index
-        ids: dict[str, int] = {}  # per distinct token
-        for token in set(itertools.chain.from_iterable(token_lists)):
-            ids[token] = index.get(word_shape(token), UNK_ID)
+        ids = {t: index.get(shape, UNK_ID) for t, shape in _token_shapes(token_lists).items()}
         steps = itertools.chain.from_iterable(token_lists)
         return torch.from_numpy(np.fromiter((ids[t] for t in steps), np.int64))
 
@@ -356,8 +355,8 @@ class RNNTagger(RNNBase):
             self.char_vocabulary_ = Vocabulary.from_corpus(_clip_word(w) for w in words)
         self.shape_vocabulary_ = None
         if self._uses_shapes(kind):
-            shape_of = {w: word_shape(w) for w in set(itertools.chain.from_iterable(raw))}
-            shapes = [shape_of[w] for w in itertools.chain.from_iterable(raw)]
+            shape_of = _token_shapes(raw)
+            shapes = [shape_of[t] for t in itertools.chain.from_iterable(raw)]
             self.shape_vocabulary_ = Vocabulary.from_corpus([shapes], min_freq=2)
         self.rare_ids_ = None
         if kind != v.NUMERIC:
@@ -407,7 +406,28 @@ class RNNTagger(RNNBase):
                 "crf=True needs a module with a LinearChainCRF as its 'crf' attribute; the "
                 f"given module {type(self.module_).__name__} has none."
             )
+        if self.module is not None:
+            self._check_module_accepts_features()
         return self
+
+    def _check_module_accepts_features(self) -> None:
+        """A custom module's ``forward`` must take the token features its batches carry."""
+        features = {
+            "char_embedding_dim": (self.char_vocabulary_, ("chars", "char_lengths", "char_index")),
+            "shape_embedding_dim": (self.shape_vocabulary_, ("shapes",)),
+        }
+        parameters = inspect.signature(self.module_.forward).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            return
+        accepted = {p.name for p in parameters}
+        for name, (vocabulary, keys) in features.items():
+            missing = [key for key in keys if key not in accepted]
+            if vocabulary is not None and missing:
+                raise ValueError(
+                    f"The given module {type(self.module_).__name__}.forward does not take "
+                    f"{', '.join(repr(k) for k in missing)}, which the batches carry with "
+                    f"{name}={getattr(self, name)!r}; set {name}=0, or add these arguments."
+                )
 
     def initialize_criterion(self):
         self.criterion_ = torch.nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
@@ -626,6 +646,11 @@ def _label_family(label_type: type) -> str:
     if issubclass(label_type, (bool, np.bool_)):
         return "bool"
     return "number"
+
+
+def _token_shapes(token_lists: list[list[str]]) -> dict[str, str]:
+    """The shape of each distinct token (computed once per token, not per step)."""
+    return {token: word_shape(token) for token in set(itertools.chain.from_iterable(token_lists))}
 
 
 def _clip_word(word: str) -> str:

@@ -250,15 +250,28 @@ def test_token_array_input_and_fitted_state_rules_over_later_params(fitted, toy)
     tokens = np.array([["the", "dog", "runs"], ["a", "cat", "sleeps"]])
     assert fitted.predict(tokens) == [["DET", "NOUN", "VERB"]] * 2
     # Parameters changed after fit apply at the next fit, not to the fitted network.
-    changed = pickle.loads(pickle.dumps(fitted)).set_params(char_embedding_dim=0, crf=True)
+    changed = pickle.loads(pickle.dumps(fitted)).set_params(
+        char_embedding_dim=0, shape_embedding_dim=0, crf=True
+    )
     assert changed.predict(tokens) == fitted.predict(tokens)
 
 
 def test_summary_lists_the_character_encoder(fitted):
     summary = fitted.summary(show=False)
     names = [row[0] for row in summary.rows]
-    assert "char_encoder.embedding" in names and "head" in names
+    assert "char_encoder.embedding" in names and "shape_embedding" in names and "head" in names
     assert summary.total_params == sum(p.numel() for p in fitted.module_.parameters())
+
+
+def test_shapes_without_characters_through_early_stopping_and_summary(toy):
+    X, y = toy
+    tagger = RNNTagger(max_epochs=3, early_stopping=True, **{**FAST, "char_embedding_dim": 0}).fit(
+        X, y
+    )
+    assert tagger.char_vocabulary_ is None and tagger.shape_vocabulary_ is not None
+    assert len(tagger.history_[:, "valid_acc"]) == 3
+    names = [row[0] for row in tagger.summary(show=False).rows]
+    assert "shape_embedding" in names and "char_encoder.embedding" not in names
 
 
 def test_max_len_truncates_training_but_predicts_every_step(toy):
@@ -464,6 +477,7 @@ def test_numeric_feature_count_mismatch_at_predict():
         ({"word_dropout": 1.0}, "'word_dropout'"),
         ({"char_embedding_dim": -1}, "'char_embedding_dim'"),
         ({"shape_embedding_dim": 1.5}, "'shape_embedding_dim'"),
+        ({"shape_embedding_dim": -1}, "'shape_embedding_dim'"),
         ({"crf": "yes"}, "'crf'"),
         ({"hidden_size": 0}, "'hidden_size'"),
     ],
@@ -495,6 +509,18 @@ def test_crf_with_a_custom_module_without_crf():
     assert plain.fit(X, y).predict([["b", "a"]]) == [["B", "A"]]
     with pytest.raises(ValueError, match="crf=True needs a module with a LinearChainCRF"):
         clone(plain).set_params(crf=True).fit(X, y)
+    # Token features the module's forward cannot take: say which, and how to turn them off.
+    with pytest.raises(ValueError, match=r"does not take 'shapes'.*shape_embedding_dim=0"):
+        clone(plain).set_params(shape_embedding_dim=4).fit(X, y)
+    with pytest.raises(ValueError, match=r"does not take 'chars'.*char_embedding_dim=0"):
+        clone(plain).set_params(char_embedding_dim=4).fit(X, y)
+
+    class TakesAll(Plain):
+        def forward(self, inputs, lengths, **features):
+            return super().forward(inputs, lengths)
+
+    with_features = clone(plain).set_params(module=TakesAll, char_embedding_dim=4)
+    assert with_features.set_params(shape_embedding_dim=4).fit(X, y).predict([["a"]]) == [["A"]]
 
 
 def test_inputs_are_never_modified(toy):
@@ -565,6 +591,16 @@ def test_pos_tagging_example_runs(capsys):
     )
     assert "UPOS test accuracy" in capsys.readouterr().out
     assert result["n_train"] == 100 and 0 <= result["accuracy"] <= 1
+
+
+def test_tagging_benchmark_cosine_schedule_decays_the_learning_rate():
+    schedules = _load_script("benchmarks/tagging.py").lr_schedule_callbacks
+    X, y = [["a", "b"], ["b"]] * 4, [["A", "B"], ["B"]] * 4
+    params = dict(max_epochs=3, **FAST)
+    cosine = RNNTagger(callbacks=schedules("cosine", 3), **params).fit(X, y)
+    assert cosine.optimizer_.param_groups[0]["lr"] < 0.2 * FAST["lr"]
+    constant = RNNTagger(callbacks=schedules("constant", 3), **params).fit(X, y)
+    assert constant.optimizer_.param_groups[0]["lr"] == FAST["lr"]
 
 
 def test_tagging_benchmark_prints_a_table(tmp_path, capsys):
