@@ -174,8 +174,7 @@ def benchmark_tagging(data_dir, config: str, seed: int) -> dict:
 
     folder = Path(data_dir) / "UD_English-EWT" if data_dir else tagging.DEFAULT_DATA
     splits = tagging.load(folder, None)
-    params = {**tagging.CONFIGS[config], "random_state": seed}
-    result = tagging.run(config, params, splits)
+    result = tagging.run(config, tagging.benchmark_params(config, seed), splits)
     return {
         "metric": f"UPOS accuracy, test ({config})",
         "score": f"{result['test']:.3f}",

@@ -132,7 +132,12 @@ def lr_schedule_callbacks(schedule: str, max_epochs: int) -> list:
     return [("lr_schedule", LRScheduler(policy="CosineAnnealingLR", T_max=max_epochs))]
 
 
-def run(name: str, params: dict, splits: dict, schedule: str) -> dict:
+def benchmark_params(config: str, seed: int, overrides: dict | None = None) -> dict:
+    """RNNTagger parameters of one configuration: ``SETTINGS``, the config, the seed."""
+    return {**SETTINGS, **CONFIGS[config], "random_state": seed, **(overrides or {})}
+
+
+def run(name: str, params: dict, splits: dict, schedule: str = LR_SCHEDULE) -> dict:
     X_train, y_train = splits["train"]
     callbacks = lr_schedule_callbacks(schedule, params.get("max_epochs", RNNTagger().max_epochs))
     tagger = RNNTagger(**params, callbacks=callbacks)
@@ -202,7 +207,7 @@ def main(argv=None) -> list[dict]:
 
     results = []
     for name in args.configs:
-        params = {**SETTINGS, **CONFIGS[name], "random_state": args.seed, **overrides}
+        params = benchmark_params(name, args.seed, overrides)
         result = run(name, params, splits, args.lr_schedule)
         results.append(result)
         print(

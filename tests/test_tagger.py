@@ -593,6 +593,13 @@ def test_pos_tagging_example_runs(capsys):
     assert result["n_train"] == 100 and 0 <= result["accuracy"] <= 1
 
 
+def test_tagging_benchmark_params_combine_settings_config_and_overrides():
+    tagging = _load_script("benchmarks/tagging.py")
+    params = tagging.benchmark_params("chars+crf", 3, {"hidden_size": 8})
+    assert params["crf"] is True and params["random_state"] == 3 and params["hidden_size"] == 8
+    assert all(params[k] == v for k, v in tagging.SETTINGS.items())
+
+
 def test_tagging_benchmark_cosine_schedule_decays_the_learning_rate():
     schedules = _load_script("benchmarks/tagging.py").lr_schedule_callbacks
     X, y = [["a", "b"], ["b"]] * 4, [["A", "B"], ["B"]] * 4
