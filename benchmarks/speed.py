@@ -33,7 +33,8 @@ Usage::
                                             # ~zero model: exposes per-batch overhead
     python benchmarks/speed.py --quick --adam fused         # every variant on fused Adam
 
-Budget on an idle 2-core CPU: ~3 min for --quick, ~15 min for the default run. Other
+Budget on an idle 2-core CPU: ~3 min for --quick, ~21 min for the default run
+with ``--threads 1`` (~23 min with ``--lengths``). Other
 processes on the CPUs make it several times longer; then pass ``--threads 1`` (two torch
 threads on two busy cores spin in OpenMP barriers and every variant slows many-fold).
 The markdown report goes to stdout, progress to stderr; ``--lengths`` also writes a PNG
