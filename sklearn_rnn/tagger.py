@@ -46,7 +46,8 @@ _INPUT_PARAMETERS = (
     shape_embedding_dim : int, default=8
         Word-shape feature (token inputs): each token's shape, its characters mapped to
         ``X`` (upper case), ``x`` (lower case) and ``d`` (digit) with runs cut at four
-        (``"Paris"`` -> ``Xxxxx``, ``"U.S."`` -> ``X.X.``, ``"1,000"`` -> ``d,ddd``), is
+        (``"Paris"`` -> ``Xxxxx``, ``"U.S."`` -> ``X.X.``, ``"1,000"`` -> ``d,ddd``; see
+        :func:`sklearn_rnn.encoding.word_shape`), is
         embedded in this many dimensions and joined to the word embedding. It keeps the
         case that ``lowercase`` removes and gives unseen words a cheap description;
         shapes seen once in ``fit`` share the unknown shape. 0 turns it off.
