@@ -36,8 +36,8 @@ SETTINGS = {
     "tokenizer": "whitespace",  # MR is pre-tokenized: keep "it's", "--", "..." as they are
     "min_freq": 2,  # words seen once share the unknown vector, which learns from them
     "batch_size": 64,
-    # Dense embedding updates: sparse ones (SparseAdam) were 0.93x the epoch time here but
-    # 0.7 points less accurate over the 10 folds (benchmarks/sparse_embeddings.py).
+    # Dense embedding updates: sparse ones (SparseAdam) were 0.94x the epoch time here but
+    # 1.0 point less accurate over the 10 folds (benchmarks/sparse_embeddings.py).
     "sparse_embeddings": False,
     "lr": 2e-3,
     # A fixed 7 epochs on all the training texts, no early stopping: early stopping on
