@@ -82,7 +82,7 @@ def word_shape(token: str, max_run: int = 4) -> str:
             symbol = "X"
         elif char.islower():
             symbol = "x"
-        elif char.isdigit():
+        elif char.isnumeric():  # digits, and also "²", "½", "٣"
             symbol = "d"
         elif char.isalpha():
             symbol = "a"

@@ -58,3 +58,16 @@ def test_regressor_shapes(n_samples, steps, width, n_targets):
     reg = RNNRegressor(**FAST).fit(X, y)
     pred = reg.predict(X)
     assert pred.shape == (n_samples, n_targets) and np.isfinite(pred).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(token=st.text(max_size=40))
+def test_word_shape_keeps_only_case_classes_and_punctuation(token):
+    from sklearn_rnn.encoding import word_shape
+
+    shape = word_shape(token)
+    assert len(shape) <= len(token)
+    # No letter or digit of the token survives: only the class symbols and the rest.
+    assert all(c in "Xxda" or (not c.isalnum() and c in token) for c in shape)
+    # Runs are cut at four, so a longer word of the same classes has the same shape.
+    assert word_shape(token + token[-1:] * 10) == word_shape(token + token[-1:] * 11)
