@@ -131,6 +131,19 @@ def test_speed_benchmark_tables(capsys):
         line for line in out.splitlines() if line.startswith("| lstm | uni | ") and "**" in line
     )
     assert row.count("**") >= 6  # ratios are numbers, not placeholders
+    assert "| (a table-free) |" in out
+
+
+def test_speed_benchmark_table_free_floor_trains_everything_but_the_table():
+    module = _load("benchmarks/speed.py")
+    X, y = module.make_text(n=200, vocab=50)
+    loop = module.build_variants("text", "lstm", False, X, y, (module.AF,))[0][module.AF]
+    before = {name: p.detach().clone() for name, p in loop.model.named_parameters()}
+    loop.epoch()
+    changed = {n for n, p in loop.model.named_parameters() if not torch.equal(p, before[n])}
+    assert "input_layer.embedding.weight" not in changed
+    # everything else learns as in (a)
+    assert any(name.startswith("core.") and "weight_ih" in name for name in changed)
 
 
 def test_sparse_embeddings_benchmark_table(data_dir, capsys, monkeypatch):
