@@ -19,13 +19,7 @@ from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.data import IGNORE_INDEX, BatchIterator, SequenceDataset, pad_batch
-from sklearn_rnn.encoding import (
-    UNK_ID,
-    EncodedSequences,
-    SequenceEncoder,
-    Vocabulary,
-    word_shape,
-)
+from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder, Vocabulary, word_shape
 from sklearn_rnn.metrics import token_accuracy
 from sklearn_rnn.modules import TaggerModel, step_mask
 
@@ -305,14 +299,19 @@ class RNNTagger(RNNBase):
     def _uses_shapes(self, kind: str) -> bool:
         return kind == v.TOKENS and self.shape_embedding_dim > 0
 
-    def _shape_ids(self, token_lists: list[list[str]]) -> torch.Tensor:
-        """Each step's word-shape id in ``shape_vocabulary_`` (1 for an unknown shape)."""
-        index = self.shape_vocabulary_.index
-        ids = {t: index.get(shape, UNK_ID) for t, shape in _token_shapes(token_lists).items()}
-        steps = itertools.chain.from_iterable(token_lists)
-        return torch.from_numpy(np.fromiter((ids[t] for t in steps), np.int64))
+    def _shape_ids(self, token_lists: list[list[str]], shape_of: dict | None) -> torch.Tensor:
+        """Each step's word-shape id in ``shape_vocabulary_`` (1 for an unknown shape).
 
-    def _make_dataset(self, raw: list, kind: str, sequences: EncodedSequences, targets=None):
+        ``shape_of`` maps each distinct token to its shape when the caller has it already.
+        """
+        if shape_of is None:
+            shape_of = _token_shapes(token_lists)
+        steps = [shape_of[t] for t in itertools.chain.from_iterable(token_lists)]
+        return torch.from_numpy(self.shape_vocabulary_.encode(steps))
+
+    def _make_dataset(
+        self, raw: list, kind: str, sequences: EncodedSequences, targets=None, shape_of=None
+    ):
         # The fitted state decides, not the current parameters (set_params after fit).
         if kind != v.TOKENS or (self.char_vocabulary_ is None and self.shape_vocabulary_ is None):
             return SequenceDataset(sequences, targets)
@@ -321,7 +320,8 @@ class RNNTagger(RNNBase):
             form_ids, chars, char_lengths = self._char_table(raw)
             forms = EncodedSequences(form_ids, sequences.lengths, sequences.offsets)
         if self.shape_vocabulary_ is not None:
-            shapes = EncodedSequences(self._shape_ids(raw), sequences.lengths, sequences.offsets)
+            shape_ids = self._shape_ids(raw, shape_of)
+            shapes = EncodedSequences(shape_ids, sequences.lengths, sequences.offsets)
         return TaggingDataset(sequences, targets, forms, chars, char_lengths, shapes)
 
     # -- fitting ------------------------------------------------------------------------
@@ -354,9 +354,9 @@ class RNNTagger(RNNBase):
         if self._uses_chars(kind):
             words = set(itertools.chain.from_iterable(raw))
             self.char_vocabulary_ = Vocabulary.from_corpus(_clip_word(w) for w in words)
-        self.shape_vocabulary_ = None
+        self.shape_vocabulary_ = shape_of = None
         if self._uses_shapes(kind):
-            shape_of = _token_shapes(raw)
+            shape_of = _token_shapes(raw)  # reused for the dataset's shape ids below
             shapes = [shape_of[t] for t in itertools.chain.from_iterable(raw)]
             self.shape_vocabulary_ = Vocabulary.from_corpus([shapes], min_freq=2)
         self.rare_ids_ = None
@@ -371,7 +371,7 @@ class RNNTagger(RNNBase):
         targets = self._encode_labels(labels)
         with self._random_context():
             self.initialize()
-        return self._make_dataset(raw, kind, sequences, targets)
+        return self._make_dataset(raw, kind, sequences, targets, shape_of)
 
     def _transform_dataset(self, X, y) -> SequenceDataset:
         raw, kind = self._validate_X(X)
