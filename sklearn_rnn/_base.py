@@ -35,7 +35,7 @@ from skorch.callbacks import (
 
 from sklearn_rnn import _validation as v
 from sklearn_rnn import persistence
-from sklearn_rnn.callbacks import DivergenceGuard, GradientClipping, TrainingDivergedError
+from sklearn_rnn.callbacks import DivergenceGuard, GradientClipping
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import (
     UNK_ID,
@@ -43,6 +43,7 @@ from sklearn_rnn.encoding import (
     SequenceEncoder,
     pretrained_embedding_matrix,
 )
+from sklearn_rnn.exceptions import TrainingDivergedError
 from sklearn_rnn.modules import SequenceModel
 from sklearn_rnn.summary import ModelSummary, summarize
 

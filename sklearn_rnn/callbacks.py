@@ -8,23 +8,7 @@ import torch
 from skorch.callbacks import Callback
 
 from sklearn_rnn.data import IGNORE_INDEX
-
-
-class TrainingDivergedError(ValueError):
-    """Raised when the training loss becomes NaN or infinite.
-
-    Examples
-    --------
-    >>> from sklearn_rnn import RNNRegressor
-    >>> X = torch.linspace(0, 1, 24).reshape(8, 3, 1).numpy()
-    >>> reg = RNNRegressor(hidden_size=4, max_epochs=2, lr=1e30, clip_grad_norm=None,
-    ...                    random_state=0)
-    >>> try:
-    ...     reg.fit(X, X.sum((1, 2)))
-    ... except ValueError as exc:  # a TrainingDivergedError
-    ...     print(type(exc).__name__)
-    TrainingDivergedError
-    """
+from sklearn_rnn.exceptions import TrainingDivergedError
 
 
 class DivergenceGuard(Callback):

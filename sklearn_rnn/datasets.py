@@ -36,6 +36,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sklearn_rnn.exceptions import DownloadError
+
 __all__ = [
     "AIRLINE_URL",
     "DownloadError",
@@ -97,25 +99,6 @@ _UD_SHA256: dict[tuple[str, str, str], str] = {
 }
 
 _CONLLU_FIELDS = ("id", "form", "lemma", "upos", "xpos", "feats", "head", "deprel", "deps", "misc")
-
-
-class DownloadError(OSError):
-    """A dataset file could not be downloaded, arrived incomplete, or failed its checksum.
-
-    A subclass of :class:`OSError`, so ``except OSError`` catches it together with other
-    I/O failures. Nothing is left in the cache folder when it is raised.
-
-    Examples
-    --------
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     mirror = Path(tmp, "mirror.csv")
-    ...     _ = mirror.write_text("not the pinned Airline.csv")
-    ...     try:
-    ...         fetch_airline(data_home=tmp, url=mirror.as_uri())
-    ...     except OSError as exc:
-    ...         print(type(exc).__name__, str(exc).startswith("Checksum mismatch"))
-    DownloadError True
-    """
 
 
 # ---------------------------------------------------------------------------------------

@@ -55,7 +55,9 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
+from sklearn_rnn._version import __version__
 from sklearn_rnn.encoding import SequenceEncoder, Vocabulary, _embedding_lookup
+from sklearn_rnn.exceptions import ModelFileError
 
 __all__ = ["FORMAT_VERSION", "ModelFileError", "load", "read_config", "save"]
 
@@ -106,26 +108,6 @@ _TRUSTED_ONLY = (
     "Save such a model with pickle or joblib instead, and load it only from sources you "
     "trust: unpickling can run arbitrary code."
 )
-
-
-class ModelFileError(ValueError):
-    """A file that :func:`load` refuses; the message says why.
-
-    Not a sklearn_rnn model file, truncated or corrupted, written by a newer format
-    version, or holding weights that do not fit the architecture its parameters describe.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = pathlib.Path(tmp, "notes.txt")
-    ...     _ = path.write_text("not a model")
-    ...     try:
-    ...         load(path)
-    ...     except ValueError as exc:  # a ModelFileError
-    ...         print(type(exc).__name__)
-    ModelFileError
-    """
 
 
 def _estimator_classes() -> dict[str, type]:
@@ -187,7 +169,6 @@ def save(estimator, path: str | os.PathLike) -> None:
     >>> loaded.classes_
     array([0, 1])
     """
-    from sklearn_rnn import __version__
 
     name = _class_name(estimator)
     check_is_fitted(estimator)
@@ -610,8 +591,6 @@ def _reject_constant(name: str):
 
 
 def _library_version() -> str:
-    from sklearn_rnn import __version__
-
     return __version__
 
 
