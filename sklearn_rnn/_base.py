@@ -431,6 +431,21 @@ class RNNBase(NeuralNet):
         # Max pooling is the strongest for text; the last step for series (measured).
         return "max" if kind in v.TOKEN_KINDS else "last"
 
+    @classmethod
+    def _from_saved(cls, params: dict, fitted: dict):
+        """Rebuild a fitted estimator from its parameters and fitted attributes.
+
+        The network is built with fresh weights, for the caller to load the saved
+        ``state_dict`` into; the global random state is left untouched.
+        """
+        estimator = cls(**params)
+        estimator._check_params()
+        vars(estimator).update(fitted)
+        with torch.random.fork_rng(devices=[]):
+            estimator.initialize()
+        vars(estimator).update(fitted)  # initialize() may recompute some of them
+        return estimator
+
     # -- inspection and saving ----------------------------------------------------------
 
     def save(self, path) -> None:

@@ -489,22 +489,14 @@ def load(path: str | os.PathLike, *, device: str | None = None):
             "available here; load it with load(path, device='cpu')."
         )
 
-    estimator = cls(**params)
-    for attr, value in fitted.items():
-        setattr(estimator, attr, value)
     try:
-        estimator._check_params()
-        # Weights are about to be replaced: build them without touching the global RNG.
-        with torch.random.fork_rng(devices=[]):
-            estimator.initialize()
+        estimator = cls._from_saved(params, fitted)
     except Exception as exc:
         raise ModelFileError(
             f"Cannot rebuild the model saved in {path!r} from its parameters and fitted "
             f"attributes (file corrupted, or saved by an incompatible version "
             f"{config.get('library_version')!r}): {exc}"
         ) from exc
-    for attr, value in fitted.items():  # initialize() may recompute some of them
-        setattr(estimator, attr, value)
     if isinstance(history, list):
         estimator.history_ = History(history)
 
