@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_rnn import datasets
 from sklearn_rnn.datasets import (
     DownloadError,
+    _cache,
+    _fetchers,
     fetch_airline,
     fetch_movie_reviews,
     fetch_ucr,
@@ -442,16 +443,16 @@ AIRLINE_CSV = "Date,Passengers\n" + "".join(f"1949-{m:02d},{100 + m}\n" for m in
 def toy_airline(monkeypatch):
     """A small airline-format file, pinned as the expected checksum."""
     data = AIRLINE_CSV.encode()
-    monkeypatch.setattr(datasets, "_AIRLINE_SHA256", hashlib.sha256(data).hexdigest())
+    monkeypatch.setattr(_fetchers, "_AIRLINE_SHA256", hashlib.sha256(data).hexdigest())
     return data
 
 
 def test_pinned_checksums_are_those_of_the_shared_files():
-    for (name, _, split), digest in datasets._UD_SHA256.items():
+    for (name, _, split), digest in _fetchers._UD_SHA256.items():
         path = shared_file(name, f"en_ewt-ud-{split}.conllu")
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     airline = shared_file("airline", "Airline.csv").read_bytes()
-    assert hashlib.sha256(airline).hexdigest() == datasets._AIRLINE_SHA256
+    assert hashlib.sha256(airline).hexdigest() == _fetchers._AIRLINE_SHA256
 
 
 def test_fetch_airline_real_file_downloads_once(server, tmp_path):
@@ -467,7 +468,7 @@ def test_fetch_airline_real_file_downloads_once(server, tmp_path):
 
 def test_fetch_uses_env_var_cache_and_module_url(server, tmp_path, monkeypatch, toy_airline):
     server.routes["/mirror.csv"] = (toy_airline, None)
-    monkeypatch.setattr(datasets, "AIRLINE_URL", server.url + "/mirror.csv")
+    monkeypatch.setattr(_fetchers, "AIRLINE_URL", server.url + "/mirror.csv")
     monkeypatch.setenv("SKLEARN_RNN_DATA", str(tmp_path / "env_home"))
     assert fetch_airline().tolist() == [100.0 + m for m in range(1, 13)]
     assert (tmp_path / "env_home" / "airline" / "Airline.csv").read_bytes() == toy_airline
@@ -485,7 +486,7 @@ def test_interrupted_download_leaves_nothing(server, tmp_path):
     server.routes["/big.bin"] = (b"x" * 200_000, "truncated")
     dest = tmp_path / "cache" / "big.bin"
     with pytest.raises(DownloadError, match=r"interrupted: received 100000 of 201000 bytes"):
-        datasets._download(server.url + "/big.bin", dest, sha256=None)
+        _cache._download(server.url + "/big.bin", dest, sha256=None)
     assert cache_files(tmp_path) == []
     with pytest.raises(DownloadError, match="interrupted"):
         fetch_airline(data_home=tmp_path, url=server.url + "/big.bin")

@@ -1,0 +1,63 @@
+"""Readers for standard public dataset formats, and fetchers that download them once.
+
+Every reader returns what the estimators take directly:
+
+- :func:`load_polarity`, :func:`load_tsv_sentences`: ``(texts, labels)`` for
+  ``RNNClassifier``;
+- :func:`load_ts`: ``(X, y)`` with X a ragged list of ``(T_i, n_dims)`` arrays or one
+  ``(n, T, n_dims)`` array, for ``RNNClassifier`` or ``RNNRegressor``;
+- :func:`load_series_csv`: a date-indexed ``pd.Series``, to cut into windows with
+  :func:`sklearn_rnn.forecasting.make_windows` for ``RNNRegressor``;
+- :func:`load_conllu`, :func:`load_conll2003`: ``(sentences, tags)`` for ``RNNTagger``.
+
+Malformed files raise :class:`ValueError` with the file, the line number and what was
+expected. The ``fetch_*`` functions download a public copy into a cache folder (the
+``data_home`` argument, else the ``SKLEARN_RNN_DATA`` environment variable, else
+``~/sklearn_rnn_data``), never download the same file twice, and raise
+:class:`DownloadError` (an :class:`OSError`) when the download fails; its message names the
+URL to download by hand and the path to save it at, for machines without internet access.
+"""
+
+
+# The package is split by responsibility: readers of standard formats (_text_readers,
+# _series_readers, with helpers in _common) and the download cache and fetchers (_cache,
+# _fetchers). Every public name is re-exported here.
+
+from sklearn_rnn.datasets._cache import get_data_home
+from sklearn_rnn.datasets._fetchers import (
+    AIRLINE_URL,
+    MOVIE_REVIEWS_URL,
+    UCR_BASE_URL,
+    UD_BASE_URL,
+    fetch_airline,
+    fetch_movie_reviews,
+    fetch_ucr,
+    fetch_ud_treebank,
+)
+from sklearn_rnn.datasets._series_readers import load_series_csv, load_ts
+from sklearn_rnn.datasets._text_readers import (
+    load_conll2003,
+    load_conllu,
+    load_polarity,
+    load_tsv_sentences,
+)
+from sklearn_rnn.exceptions import DownloadError
+
+__all__ = [
+    "AIRLINE_URL",
+    "DownloadError",
+    "MOVIE_REVIEWS_URL",
+    "UCR_BASE_URL",
+    "UD_BASE_URL",
+    "fetch_airline",
+    "fetch_movie_reviews",
+    "fetch_ucr",
+    "fetch_ud_treebank",
+    "get_data_home",
+    "load_conll2003",
+    "load_conllu",
+    "load_polarity",
+    "load_series_csv",
+    "load_ts",
+    "load_tsv_sentences",
+]
