@@ -1,15 +1,23 @@
-"""Tests for sequence-labelling metrics and scorers, checked against seqeval where it applies."""
+"""Tests for sequence-labelling metrics and scorers, checked against seqeval where it applies.
+
+seqeval 1.2.2 is the reference: it is imported, not skipped when missing (the ``dev`` extra
+installs it), so a run without it fails instead of passing on less.
+"""
 
 import math
 import pickle
 import warnings
 from collections import Counter
+from functools import partial
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from seqeval import scheme as seqeval_schemes
+from seqeval.metrics import sequence_labeling, v1
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score, cross_validate
 
 from sklearn_rnn.metrics import (
@@ -24,6 +32,9 @@ from sklearn_rnn.metrics import (
 )
 
 AVERAGES = ["micro", "macro", "weighted"]
+
+# Every UndefinedMetricWarning a test does not expect (and record) is a failure.
+pytestmark = pytest.mark.filterwarnings("error::sklearn.exceptions.UndefinedMetricWarning")
 
 # (y_true, y_pred) pairs over B/I/O tags only: valid in every scheme seqeval checks strictly.
 BIO_CASES = {
@@ -66,47 +77,75 @@ BIOES_CASES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _quiet_seqeval():
-    """seqeval warns on every zero division; our functions return 0.0 silently."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
+# seqeval's zero-division messages end with advice on a parameter our functions do not have.
+ZERO_DIVISION_ADVICE = " Use `zero_division` parameter to control this behavior."
 
 
-def seqeval_scores(y_true, y_pred, average, scheme=None):
-    """(precision, recall, f1) from seqeval; strict mode when a scheme class is given."""
-    metrics = pytest.importorskip("seqeval.metrics")
-    kwargs = {"average": average}
-    if scheme is not None:
-        kwargs.update(mode="strict", scheme=scheme)
-    return tuple(
-        score(y_true, y_pred, **kwargs)
-        for score in (metrics.precision_score, metrics.recall_score, metrics.f1_score)
-    )
+def undefined_warnings(func, *args, **kwargs):
+    """``func(*args, **kwargs)`` and the messages of the UndefinedMetricWarnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    messages = [
+        str(w.message).removesuffix(ZERO_DIVISION_ADVICE)
+        for w in caught
+        if issubclass(w.category, UndefinedMetricWarning)
+    ]
+    return result, messages
+
+
+def seqeval_prf(y_true, y_pred, average, scheme=None):
+    """seqeval's (precision, recall, f1) and warnings; strict mode when a scheme class is given."""
+    if scheme is None:
+        call = partial(sequence_labeling.precision_recall_fscore_support, y_true, y_pred)
+    else:
+        call = partial(v1.precision_recall_fscore_support, y_true, y_pred, scheme=scheme)
+    (*scores, _support), messages = undefined_warnings(call, average=average)
+    return tuple(scores), messages
+
+
+def seqeval_f1(y_true, y_pred, average, scheme=None):
+    """seqeval's F1 score and warnings; strict mode when a scheme class is given."""
+    kwargs = {} if scheme is None else {"mode": "strict", "scheme": scheme}
+    return undefined_warnings(sequence_labeling.f1_score, y_true, y_pred, average=average, **kwargs)
 
 
 def assert_matches_seqeval(y_true, y_pred, scheme, mode, seqeval_scheme=None):
-    has_entities = bool(entity_precision_recall_f1(y_true, y_pred, scheme, mode, average=None))
-    for average in AVERAGES:
-        ours = entity_precision_recall_f1(y_true, y_pred, scheme=scheme, mode=mode, average=average)
-        theirs = seqeval_scores(y_true, y_pred, average, seqeval_scheme)
-        if average == "macro" and not has_entities:
-            # Known difference: seqeval averages an empty array (nan); we return 0.0.
-            assert all(math.isnan(x) for x in theirs)
-            assert ours == (0.0, 0.0, 0.0)
-            continue
-        assert ours == pytest.approx(theirs, abs=1e-12), average
-    per_type = entity_precision_recall_f1(y_true, y_pred, scheme=scheme, mode=mode, average=None)
-    theirs = seqeval_scores(y_true, y_pred, None, seqeval_scheme)
-    assert len(theirs[0]) == len(per_type)
-    if per_type:
-        ours = np.array(list(per_type.values())).T  # (3, n_types), types sorted like seqeval
-        np.testing.assert_allclose(ours, np.array(theirs), atol=1e-12)
+    """Scores and UndefinedMetricWarnings agree with seqeval's, for every ``average``."""
+    ours_kwargs = {"scheme": scheme, "mode": mode}
+    per_type, _ = undefined_warnings(
+        entity_precision_recall_f1, y_true, y_pred, average=None, **ours_kwargs
+    )
+    for average in [*AVERAGES, None]:
+        ours, our_messages = undefined_warnings(
+            entity_precision_recall_f1, y_true, y_pred, average=average, **ours_kwargs
+        )
+        our_f1, our_f1_messages = undefined_warnings(
+            entity_f1_score, y_true, y_pred, average=average, **ours_kwargs
+        )
+        theirs, their_messages = seqeval_prf(y_true, y_pred, average, seqeval_scheme)
+        their_f1, their_f1_messages = seqeval_f1(y_true, y_pred, average, seqeval_scheme)
+        if average == "macro" and not per_type:
+            # Known difference: seqeval averages an empty array (nan); we return 0.0 and warn
+            # as the micro average does.
+            assert all(math.isnan(x) for x in (*theirs, their_f1))
+            assert ours == (0.0, 0.0, 0.0) and our_f1 == 0.0
+            theirs, their_messages = seqeval_prf(y_true, y_pred, "micro", seqeval_scheme)
+            their_f1, their_f1_messages = seqeval_f1(y_true, y_pred, "micro", seqeval_scheme)
+        elif average is None:
+            assert len(theirs[0]) == len(ours) == len(our_f1)
+            if ours:  # (3, n_types), types sorted like seqeval's
+                np.testing.assert_allclose(np.array(list(ours.values())).T, theirs, atol=1e-12)
+                np.testing.assert_allclose(list(our_f1.values()), their_f1, atol=1e-12)
+        else:
+            assert ours == pytest.approx(theirs, abs=1e-12), average
+            assert our_f1 == pytest.approx(their_f1, abs=1e-12), average
+        assert our_messages == their_messages, average
+        assert our_f1_messages == their_f1_messages, average
 
 
 def seqeval_scheme(name):
-    return getattr(pytest.importorskip("seqeval.scheme"), name)
+    return getattr(seqeval_schemes, name)
 
 
 # ---------------------------------------------------------------------- entities
@@ -116,7 +155,6 @@ def seqeval_scheme(name):
     "seq", [s for cases in (BIO_CASES, BIOES_CASES) for p in cases.values() for y in p for s in y]
 )
 def test_get_entities_default_matches_seqeval(seq):
-    sequence_labeling = pytest.importorskip("seqeval.metrics.sequence_labeling")
     assert get_entities(seq) == sequence_labeling.get_entities(seq)
     # In default mode the scheme does not change the chunking of B/I/E/S tags.
     assert (
@@ -227,7 +265,6 @@ def test_property_strict_bilou_matches_seqeval(pair):
 @given(pair=label_pairs("BIES"), scheme=st.sampled_from(["IOB1", "IOB2", "IOBES", "BILOU"]))
 def test_property_strict_entities_match_seqeval_tokens(pair, scheme):
     """Entity lists (not only scores) agree with seqeval's strict chunker, sequence by sequence."""
-    scheme_module = pytest.importorskip("seqeval.scheme")
     allowed = {"IOB1": "BIO", "IOB2": "BIO", "IOBES": "BIESO", "BILOU": "BILOU"}[scheme]
     rename = {"E": "L", "S": "U"} if scheme == "BILOU" else {}
     for seq in pair[0]:
@@ -235,24 +272,38 @@ def test_property_strict_entities_match_seqeval_tokens(pair, scheme):
         seq = [t for t in seq if t[0] in allowed]
         expected = [
             (e.tag, e.start, e.end - 1)
-            for e in scheme_module.Tokens(seq, getattr(scheme_module, scheme)).entities
+            for e in seqeval_schemes.Tokens(seq, seqeval_scheme(scheme)).entities
         ]
         assert get_entities(seq, scheme=scheme, mode="strict") == expected
 
 
-def test_report_matches_seqeval():
-    sequence_labeling = pytest.importorskip("seqeval.metrics.sequence_labeling")
-    y_true, y_pred = BIO_CASES["many_types"]
-    y_true, y_pred = y_true + BIO_CASES["boundaries"][0], y_pred + BIO_CASES["boundaries"][1]
-    for mode, scheme in [("default", None), ("strict", seqeval_scheme("IOB2"))]:
-        ours = entity_classification_report(y_true, y_pred, mode=mode)
-        theirs = sequence_labeling.classification_report(
-            y_true, y_pred, output_dict=True, mode="strict" if scheme else None, scheme=scheme
-        )
-        assert list(ours) == list(theirs)
-        for name, row in ours.items():
-            assert row == pytest.approx(theirs[name], abs=1e-12), name
-            assert isinstance(row["support"], int)
+REPORT_CASES = {
+    "mixed": tuple(
+        a + b for a, b in zip(BIO_CASES["many_types"], BIO_CASES["boundaries"], strict=True)
+    ),
+    **{k: BIO_CASES[k] for k in ("empty_predictions", "only_predictions", "b_after_b_other_type")},
+}
+
+
+@pytest.mark.parametrize("mode", ["default", "strict"])
+@pytest.mark.parametrize("case", REPORT_CASES.values(), ids=REPORT_CASES.keys())
+def test_report_matches_seqeval(case, mode):
+    y_true, y_pred = case
+    scheme = seqeval_scheme("IOB2") if mode == "strict" else None
+    ours, our_messages = undefined_warnings(entity_classification_report, y_true, y_pred, mode=mode)
+    theirs, their_messages = undefined_warnings(
+        sequence_labeling.classification_report,
+        y_true,
+        y_pred,
+        output_dict=True,
+        mode="strict" if scheme else None,
+        scheme=scheme,
+    )
+    assert list(ours) == list(theirs)
+    for name, row in ours.items():
+        assert row == pytest.approx(theirs[name], abs=1e-12), name
+        assert isinstance(row["support"], int)
+    assert our_messages == their_messages
 
 
 # ---------------------------------------------------------------------- our own API
@@ -262,23 +313,84 @@ def test_precision_recall_f1_values():
     y_true = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O"]]
     y_pred = [["B-PER", "I-PER", "O", "O"], ["B-ORG", "B-ORG"]]
     assert entity_precision_recall_f1(y_true, y_pred) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
-    per_type = entity_precision_recall_f1(y_true, y_pred, average=None)
+    with pytest.warns(UndefinedMetricWarning, match="no predicted samples"):  # LOC
+        per_type = entity_precision_recall_f1(y_true, y_pred, average=None)
     assert per_type == {"LOC": (0.0, 0.0, 0.0), "ORG": (0.5, 1.0, 2 / 3), "PER": (1.0, 1.0, 1.0)}
     assert entity_f1_score(y_true, y_pred, average=None) == {"LOC": 0.0, "ORG": 2 / 3, "PER": 1.0}
     assert entity_f1_score(y_true, y_pred, average="macro") == pytest.approx((0 + 2 / 3 + 1) / 3)
     assert entity_f1_score(y_true, y_true) == 1.0
 
 
-def test_zero_division_gives_zero():
-    assert entity_precision_recall_f1([["O"]], [["O"]]) == (0.0, 0.0, 0.0)
-    assert entity_precision_recall_f1([["B-PER"]], [["O"]]) == (0.0, 0.0, 0.0)
-    assert entity_precision_recall_f1([["O"]], [["B-PER"]], average="weighted") == (0.0, 0.0, 0.0)
-    report = entity_classification_report([["O"]], [["O"]])
+PRECISION_UNDEFINED = (
+    "Precision and F-score are ill-defined and being set to 0.0 due to no predicted samples."
+)
+RECALL_UNDEFINED = "Recall and F-score are ill-defined and being set to 0.0 due to no true samples."
+F1_UNDEFINED = "F-score is ill-defined and being set to 0.0 due to no true nor predicted samples."
+
+
+def warning_messages(func, *args, **kwargs):
+    """The result of ``func`` and its warnings' messages; it must raise a warning."""
+    with pytest.warns(UndefinedMetricWarning) as record:
+        result = func(*args, **kwargs)
+    assert all(w.filename == __file__ for w in record)  # they point at the caller
+    return result, [str(w.message) for w in record]
+
+
+def test_zero_division_warns_and_gives_zero():
+    precision, recall = PRECISION_UNDEFINED, RECALL_UNDEFINED
+    zeros = (0.0, 0.0, 0.0)
+    # No entity at all.
+    assert warning_messages(entity_precision_recall_f1, [["O"]], [["O"]]) == (
+        zeros,
+        [precision, recall],
+    )
+    for average in ("micro", "macro"):  # macro: seqeval gives nan, we 0.0 and warn as micro
+        assert warning_messages(entity_f1_score, [["O"]], [["O"]], average=average) == (
+            0.0,
+            [F1_UNDEFINED],
+        )
+    report, messages = warning_messages(entity_classification_report, [["O"]], [["O"]])
+    assert messages == [precision, recall] * 2  # micro avg, then macro avg
+    assert report["micro avg"] == report["macro avg"] == report["weighted avg"]
     assert report["micro avg"] == {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0}
+    # No predicted entity, no true entity; one type ("due to"), or some of several types.
+    assert warning_messages(entity_precision_recall_f1, [["B-PER"]], [["O"]]) == (
+        zeros,
+        [precision],
+    )
+    assert warning_messages(
+        entity_precision_recall_f1, [["O"]], [["B-PER"]], average="weighted"
+    ) == (zeros, [recall])
+    assert warning_messages(
+        entity_precision_recall_f1, [["B-PER", "O"]], [["O", "B-LOC"]], average=None
+    ) == (
+        {"LOC": zeros, "PER": zeros},
+        [m.replace("due to", "in labels with") for m in (precision, recall)],
+    )
+
+
+def test_zero_division_silent_where_seqeval_is():
+    """seqeval's f1_score warns only of an F1 with neither true nor predicted entities, and a
+    weighted average over no entity at all is 0.0 without a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert entity_f1_score([["B-PER"]], [["O"]]) == 0.0
+        assert entity_f1_score([["O"]], [["B-PER"]], average=None) == {"PER": 0.0}
+        assert entity_f1_score([["O"]], [["O"]], average="weighted") == 0.0
+        assert entity_precision_recall_f1([["O"]], [["O"]], average="weighted") == (0.0,) * 3
+        assert entity_precision_recall_f1([["O"]], [["O"]], average=None) == {}
+        assert entity_f1_scorer(Echo(), [["B-PER"]], [["O"]]) == 0.0
+
+
+def test_scorer_warns_like_entity_f1_score():
+    with pytest.warns(UndefinedMetricWarning) as record:
+        assert entity_f1_scorer(Echo(), [["O"]], [["O"]]) == 0.0
+    assert [str(w.message) for w in record] == [F1_UNDEFINED]
 
 
 def test_report_layout():
-    report = entity_classification_report([["B-PER", "O", "B-LOC"]], [["B-PER", "O", "O"]])
+    with pytest.warns(UndefinedMetricWarning, match="no predicted samples"):  # LOC
+        report = entity_classification_report([["B-PER", "O", "B-LOC"]], [["B-PER", "O", "O"]])
     assert list(report) == ["LOC", "PER", "micro avg", "macro avg", "weighted avg"]
     assert report["LOC"] == {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 1}
     assert report["macro avg"]["recall"] == 0.5 and report["micro avg"]["support"] == 2
@@ -364,6 +476,13 @@ def test_entity_metric_errors():
 
 
 # ---------------------------------------------------------------------- scikit-learn scorers
+
+
+class Echo(BaseEstimator):
+    """A stand-in tagger that predicts its input."""
+
+    def predict(self, X):
+        return X
 
 
 class LookupTagger(BaseEstimator):
