@@ -1,99 +1,268 @@
-"""Parameter descriptions shared by the estimators' docstrings (numpydoc)."""
+"""Parameter descriptions shared by the estimators' docstrings (numpydoc), composed per estimator.
 
-MODEL_PARAMETERS = """\
-cell : {{"rnn", "lstm", "gru"}}, default="lstm"
-        The recurrent cell: ``"rnn"`` is a SimpleRNN (tanh), ``"lstm"`` and ``"gru"``
-        the gated cells.
-    hidden_size : int, default=128
-        Units per direction of each recurrent layer.
-    num_layers : int, default=1
-        Stacked recurrent layers.
-    bidirectional : bool, default={bidirectional}
-        Also read each sequence backwards (each sequence is reversed within its own
-        length, so padding never leaks in).
-    dropout : float in [0, 1), default={dropout}
-        Dropout on token embeddings, between recurrent layers and before the head
-        (never on raw numeric features).
-    single_bias : bool, default=False
-        Keep one bias vector per gate, as Keras does, instead of PyTorch's two (the
-        parameter counts of :meth:`summary` then equal Keras')."""
+Each estimator's Parameters section is built from its ``__init__`` signature: the
+parameters in signature order, each with its type and description from
+:data:`PARAMETERS` (or the estimator's own overrides) and the default read from the
+signature itself, so a documented default cannot differ from the real one.
+"""
 
-POOLING_PARAMETER = """
-    pooling : {"auto", "last", "mean", "max"}, default="auto"
-        How the step outputs become one vector, always over each sequence's real steps
-        only: its own last step, the mean or the maximum. ``"auto"`` takes ``"max"`` for
-        text and token inputs and ``"last"`` for numeric series (the best choice on the
-        benchmark datasets)."""
+from __future__ import annotations
 
-INPUT_PARAMETERS = """
-    embedding_dim : int, default=100
-        Size of the token embeddings (text, token and id inputs).
-    embeddings : mapping, (vectors, tokens) pair, gensim KeyedVectors or None, default=None
-        Pretrained word vectors for the vocabulary; their size must equal
-        ``embedding_dim``. Tokens they lack start as small random vectors.
-    freeze_embeddings : bool, default=False
-        Keep the pretrained vectors fixed during training.
-    sparse_embeddings : bool, default=False
-        Update only the embedding rows each batch uses (sparse gradients and
-        ``torch.optim.SparseAdam`` for the embedding table). Pays when the table
-        dominates the epoch (large vocabulary, small network: 0.88x the dense epoch
-        time for 20,000 words and a SimpleRNN of 128 on CPU), but SparseAdam is not
-        Adam (1 point less accurate on MR); see ``benchmarks/speed.py``.
-    tokenizer : {"word", "char", "whitespace"} or callable, default="word"
-        How strings are split into tokens: words and punctuation, characters, on
-        whitespace, or your own ``str -> list[str]`` function.
-    lowercase : bool, default=True
-        Lowercase text before looking tokens up.
-    max_vocab : int or None, default=None
-        Keep only the most frequent tokens; the others map to the unknown id.
-    min_freq : int, default=1
-        Keep only tokens seen at least this often in ``fit``.
-    max_len : int or None, default=None
-        Keep only the first ``max_len`` steps of each sequence.
-    standardize : bool, default=True
-        Standardize numeric features with the per-feature mean and standard deviation
-        seen in ``fit``."""
+import inspect
+import textwrap
 
-TRAINING_PARAMETERS = """
-    clip_grad_norm : float or None, default=1.0
-        Clip the gradient norm to this value before each step (the guard against
-        exploding gradients); None disables clipping.
-    lr : float, default={lr}
-        Learning rate of the optimizer.
-    max_epochs : int, default={max_epochs}
-        Passes over the training data.
-    batch_size : int, default={batch_size}
-        Sequences per batch (training and prediction).
-    optimizer : torch optimizer class, default=torch.optim.Adam
-        Further optimizer arguments go as ``optimizer__name=value``.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data{stratified}, stop when the
-        validation score (accuracy for the classifier, loss otherwise) has not improved
-        for ``patience`` epochs, and keep the best epoch's weights. Without it all of
-        ``X`` is used for training.
-    validation_fraction : float, default=0.1
-        Share of the training data held out when ``early_stopping=True``.
-    patience : int, default=5
-        Epochs without improvement before early stopping."""
+# name -> (type, description); descriptions may hold ``{placeholders}`` that an
+# estimator fills (``stratified``, ``score``).
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "cell": (
+        '{"rnn", "lstm", "gru"}',
+        (
+            'The recurrent cell: ``"rnn"`` is a SimpleRNN (tanh), ``"lstm"`` and ``"gru"``\n'
+            "the gated cells."
+        ),
+    ),
+    "hidden_size": (
+        "int",
+        ("Units per direction of each recurrent layer."),
+    ),
+    "num_layers": (
+        "int",
+        ("Stacked recurrent layers."),
+    ),
+    "bidirectional": (
+        "bool",
+        (
+            "Also read each sequence backwards (each sequence is reversed within its own\n"
+            "length, so padding never leaks in)."
+        ),
+    ),
+    "dropout": (
+        "float in [0, 1)",
+        (
+            "Dropout on token embeddings, between recurrent layers and before the head\n"
+            "(never on raw numeric features)."
+        ),
+    ),
+    "single_bias": (
+        "bool",
+        (
+            'Keep one bias vector per gate instead of PyTorch\'s two. For ``"rnn"`` and\n'
+            '``"lstm"`` the two are only ever summed, so the model is the same and its parameter\n'
+            "count equals Keras' ``SimpleRNN``/``LSTM``. For ``\"gru\"`` Keras' default\n"
+            "``GRU(reset_after=True)`` keeps two biases, as PyTorch does: its count is matched by\n"
+            "``single_bias=False``; ``single_bias=True`` matches the count of\n"
+            "``GRU(reset_after=False)``."
+        ),
+    ),
+    "pooling": (
+        '{"auto", "last", "mean", "max"}',
+        (
+            "How the step outputs become one vector, always over each sequence's real steps\n"
+            'only: its own last step, the mean or the maximum. ``"auto"`` takes ``"max"`` for\n'
+            'text and token inputs and ``"last"`` for numeric series (the best choice on the\n'
+            "benchmark datasets)."
+        ),
+    ),
+    "embedding_dim": (
+        "int",
+        ("Size of the token embeddings (text, token and id inputs)."),
+    ),
+    "embeddings": (
+        "mapping, (vectors, tokens) pair, gensim KeyedVectors or None",
+        (
+            "Pretrained word vectors for the vocabulary; their size must equal\n"
+            "``embedding_dim``. Tokens they lack start as small random vectors."
+        ),
+    ),
+    "freeze_embeddings": (
+        "bool",
+        ("Keep the pretrained vectors fixed during training."),
+    ),
+    "sparse_embeddings": (
+        "bool",
+        (
+            "Update only the embedding rows each batch uses (sparse gradients and\n"
+            "``torch.optim.SparseAdam`` for the embedding table). Pays when the table\n"
+            "dominates the epoch (large vocabulary, small network: 0.88x the dense epoch\n"
+            "time for 20,000 words and a SimpleRNN of 128 on CPU), but SparseAdam is not\n"
+            "Adam (1 point less accurate on MR); see ``benchmarks/speed.py``."
+        ),
+    ),
+    "tokenizer": (
+        '{"word", "char", "whitespace"} or callable',
+        (
+            "How strings are split into tokens: words and punctuation, characters, on\n"
+            "whitespace, or your own ``str -> list[str]`` function."
+        ),
+    ),
+    "lowercase": (
+        "bool",
+        ("Lowercase text before looking tokens up."),
+    ),
+    "max_vocab": (
+        "int or None",
+        ("Keep only the most frequent tokens; the others map to the unknown id."),
+    ),
+    "min_freq": (
+        "int",
+        ("Keep only tokens seen at least this often in ``fit``."),
+    ),
+    "max_len": (
+        "int or None",
+        ("Keep only the first ``max_len`` steps of each sequence."),
+    ),
+    "standardize": (
+        "bool",
+        (
+            "Standardize numeric features with the per-feature mean and standard deviation\n"
+            "seen in ``fit``."
+        ),
+    ),
+    "clip_grad_norm": (
+        "float or None",
+        (
+            "Clip the gradient norm to this value before each step (the guard against\n"
+            "exploding gradients); None disables clipping."
+        ),
+    ),
+    "lr": (
+        "float",
+        ("Learning rate of the optimizer."),
+    ),
+    "max_epochs": (
+        "int",
+        ("Passes over the training data."),
+    ),
+    "batch_size": (
+        "int",
+        ("Sequences per batch (training and prediction)."),
+    ),
+    "optimizer": (
+        "torch optimizer class",
+        ("Further optimizer arguments go as ``optimizer__name=value``."),
+    ),
+    "early_stopping": (
+        "bool",
+        (
+            "Hold out ``validation_fraction`` of the training data{stratified}, stop when the\n"
+            "validation score ({score}) has not improved for ``patience`` epochs, and keep the\n"
+            "best epoch's weights. Without it all of ``X`` is used for training. Cannot be\n"
+            "combined with ``warm_start=True`` or ``partial_fit``."
+        ),
+    ),
+    "validation_fraction": (
+        "float",
+        ("Share of the training data held out when ``early_stopping=True``."),
+    ),
+    "patience": (
+        "int",
+        ("Epochs without improvement before early stopping."),
+    ),
+    "random_state": (
+        "int, RandomState instance or None",
+        (
+            "Seeds weight initialization, batch order, the validation split and dropout, from a\n"
+            "random stream of the fit's own, so concurrent fits (threads, Dask workers) do not\n"
+            "interfere. Two fits with the same int give identical models on CPU with the same\n"
+            "torch version and the same number of torch threads (``torch.get_num_threads()``:\n"
+            "parallel reductions round differently with another count). A RandomState gives a\n"
+            "seed drawn from it; None draws one from torch's global generator."
+        ),
+    ),
+    "device": (
+        "str",
+        ('Where to train and predict, e.g. ``"cuda"``.'),
+    ),
+    "verbose": (
+        "int",
+        ("1 prints skorch's per-epoch table (losses, validation metric, duration)."),
+    ),
+    "progress_bar": (
+        "bool",
+        ("Show a tqdm bar over the batches of each epoch."),
+    ),
+    "module": (
+        "torch.nn.Module class or None",
+        (
+            "Your own network instead of the built-in one. It is built with\n"
+            "``n_outputs``, ``n_ids`` (vocabulary size, or None for numeric input) and\n"
+            "``n_features`` (or None for token input), plus any ``module__name=value``\n"
+            "arguments, and its ``forward(inputs, lengths)`` receives the padded batch."
+        ),
+    ),
+    "callbacks": (
+        "list of skorch callbacks or None",
+        ("Extra skorch callbacks (scoring, learning-rate schedules, checkpoints, ...)."),
+    ),
+    "warm_start": (
+        "bool",
+        ("Continue training from the fitted state on the next ``fit``."),
+    ),
+    "class_weight": (
+        'dict, "balanced" or None',
+        ("Weights of the classes in the loss, as in scikit-learn."),
+    ),
+    "scale_target": (
+        "bool",
+        ("Train on standardized targets (mean 0, variance 1 per output)."),
+    ),
+}
 
-COMMON_PARAMETERS = """
-    random_state : int or None, default=None
-        Seeds weight initialization, batch order and dropout; two fits with the same
-        value give identical models on CPU. None draws from torch's global generator.
-    device : str, default="cpu"
-        Where to train and predict, e.g. ``"cuda"``.
-    verbose : int, default=0
-        1 prints skorch's per-epoch table (losses, validation metric, duration).
-    progress_bar : bool, default=False
-        Show a tqdm bar over the batches of each epoch.
-    module : torch.nn.Module class or None, default=None
-        Your own network instead of the built-in one. It is built with
-        ``n_outputs``, ``n_ids`` (vocabulary size, or None for numeric input) and
-        ``n_features`` (or None for token input), plus any ``module__name=value``
-        arguments, and its ``forward(inputs, lengths)`` receives the padded batch.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks.
-    warm_start : bool, default=False
-        Continue training from the fitted state on the next ``fit``.
-    **kwargs
-        skorch's prefixed parameters, such as ``optimizer__weight_decay=1e-4``."""
+N_FEATURES_IN = """n_features_in_ : int
+        Only for numeric input: the number of columns of ``X`` when it was a 2D array or
+        DataFrame (one univariate series per row, so the number of steps, which
+        ``predict`` then expects too), otherwise the number of features per step of the
+        3D or ragged series. Not set for text, token or id input.
+    feature_names_in_ : ndarray of str
+        Column names, when ``X`` was a DataFrame of numbers with string column names."""
+
+KWARGS = (
+    "**kwargs",
+    "skorch's prefixed parameters, such as ``optimizer__weight_decay=1e-4`` or\n"
+    "``criterion__label_smoothing=0.1``, and ``criterion`` (a loss class replacing the\n"
+    "default one).",
+)
+
+
+def format_default(value) -> str:
+    """A signature default as numpydoc writes it.
+
+    Examples
+    --------
+    >>> import torch
+    >>> format_default("lstm"), format_default(0.001), format_default(torch.optim.Adam)
+    ('"lstm"', '0.001', 'torch.optim.Adam')
+    """
+    if isinstance(value, str):
+        return f'"{value}"'
+    if inspect.isclass(value):
+        return f"{value.__module__.replace('torch.optim.adam', 'torch.optim')}.{value.__name__}"
+    return repr(value)
+
+
+def parameters_section(init, overrides: dict | None = None, **fields) -> str:
+    """The numpydoc entries of every parameter of ``init``, indented for a class docstring.
+
+    ``overrides`` maps names to ``(type, description)`` replacing :data:`PARAMETERS`;
+    ``fields`` fill the descriptions' placeholders.
+
+    Examples
+    --------
+    >>> def init(self, *, cell="lstm", hidden_size=128): ...
+    >>> print(parameters_section(init).splitlines()[0])
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+    """
+    table = {**PARAMETERS, **(overrides or {})}
+    entries = []
+    for name, parameter in inspect.signature(init).parameters.items():
+        if name == "self":
+            continue
+        if parameter.kind is parameter.VAR_KEYWORD:
+            kind, description = KWARGS
+            entries.append(kind + "\n" + textwrap.indent(description, "        "))
+            continue
+        kind, description = table[name]
+        head = f"{name} : {kind}, default={format_default(parameter.default)}"
+        body = textwrap.indent(description.format(**fields), "        ")
+        entries.append(head + "\n" + body)
+    return "\n    ".join(entries)

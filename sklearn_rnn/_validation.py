@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,75 @@ TABLE = "table"  # 2D numeric array / DataFrame: univariate series, one column p
 NUMERIC = "numeric"  # 3D array, or a ragged list of (T_i,) / (T_i, F) arrays
 
 TOKEN_KINDS = (TEXT, TOKENS, IDS)
+
+
+@dataclass
+class CheckedSequences:
+    """User input after validation, in one canonical form per kind.
+
+    ``data`` is a list of strings (``"text"``), a list of token lists (``"tokens"``),
+    ``(ids, lengths)`` with every id concatenated (``"ids"``), a 2D float32 array of
+    univariate series (``"table"``) or a list of ``(T_i, F)`` float32 arrays
+    (``"numeric"``). Whatever holds one is trusted as valid: X is checked once per call.
+    """
+
+    kind: str
+    data: object
+
+    def __len__(self) -> int:
+        if self.kind == IDS:
+            return len(self.data[1])
+        return len(self.data)
+
+    def lengths(self) -> np.ndarray:
+        """The number of steps of each sequence (text: of characters, before tokenizing)."""
+        if self.kind == IDS:
+            return self.data[1]
+        if self.kind == TABLE:
+            return np.full(len(self.data), self.data.shape[1], dtype=np.int64)
+        return np.fromiter(map(len, self.data), dtype=np.int64, count=len(self.data))
+
+    def truncated(self, max_len: int | None) -> CheckedSequences:
+        """The first ``max_len`` steps of each sequence (all of them for None).
+
+        Examples
+        --------
+        >>> check_sequences([[1, 2, 3], [4]]).truncated(2).data[0].tolist()
+        [1, 2, 4]
+        """
+        if max_len is None:
+            return self
+        if self.kind == IDS:
+            ids, lengths = self.data
+            starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            keep = np.arange(len(ids)) - starts < max_len
+            return CheckedSequences(IDS, (ids[keep], np.minimum(lengths, max_len)))
+        if self.kind == TABLE:
+            return CheckedSequences(TABLE, self.data[:, :max_len])
+        return CheckedSequences(self.kind, [seq[:max_len] for seq in self.data])
+
+
+def check_sequences(X, name: str = "X") -> CheckedSequences:
+    """Detect the kind of ``X`` and validate it; see :class:`CheckedSequences`.
+
+    Examples
+    --------
+    >>> check_sequences(["a film", "another"]).kind
+    'text'
+    >>> check_sequences([[1, 2], [3]]).data[1].tolist()  # ids are kept flat
+    [2, 1]
+    """
+    X = as_container(X)
+    kind = detect_input_kind(X, name)
+    if kind == TEXT:
+        return CheckedSequences(kind, check_text(X, name))
+    if kind == TOKENS:
+        return CheckedSequences(kind, check_token_lists(X, name))
+    if kind == IDS:
+        return CheckedSequences(kind, check_id_lists_flat(X, name))
+    if kind == TABLE:
+        return CheckedSequences(kind, check_array(X, dtype=np.float32, input_name=name))
+    return CheckedSequences(kind, check_numeric_sequences(X, name))
 
 
 def _is_string(value) -> bool:
@@ -74,6 +144,10 @@ def detect_input_kind(X, name: str = "X") -> str:
     if isinstance(X, np.ndarray):
         if X.ndim == 0:
             raise TypeError(f"{name} is a 0-d array; expected a collection of sequences.")
+        if X.ndim == 2 and X.size and _holds_strings(X):
+            # One column of strings (a ColumnTransformer's text column) is text; wider
+            # arrays of strings are equal-length token lists, one per row.
+            return TEXT if X.shape[1] == 1 else TOKENS
         if X.ndim == 2:
             return TABLE
         if X.ndim >= 3:
@@ -91,6 +165,10 @@ def detect_input_kind(X, name: str = "X") -> str:
             f"{name} is empty."
         )
     return _element_kind(X, name)
+
+
+def _holds_strings(X: np.ndarray) -> bool:
+    return X.dtype.kind in "US" or (X.dtype == object and _is_string(X.flat[0]))
 
 
 def _is_numeric_dtype(dtype) -> bool:
@@ -165,7 +243,11 @@ def _list_kind(seq, name: str) -> str:
 
 def check_text(X, name: str = "X") -> list[str]:
     """Return ``X`` as a list of strings, rejecting None/non-strings by position."""
-    texts = list(X.iloc[:, 0] if isinstance(X, pd.DataFrame) else X)
+    if isinstance(X, pd.DataFrame):
+        X = X.iloc[:, 0]
+    elif isinstance(X, np.ndarray) and X.ndim == 2:
+        X = X[:, 0]  # a single text column
+    texts = list(X)
     for i, text in enumerate(texts):
         if not _is_string(text):
             raise TypeError(
@@ -308,136 +390,40 @@ def check_target_length(X_len: int, y, name: str = "y"):
     return y
 
 
-def check_label_types(y, name: str = "y") -> None:
-    """Reject labels that mix strings and numbers, or hold None (before numpy coerces them)."""
-    if hasattr(y, "dtype") and y.dtype != object:
-        return
-    kinds = set()
-    for label in np.asarray(y, dtype=object).ravel():
-        if label is None:
-            kinds.add("None")
-        elif _is_string(label):
-            kinds.add("str")
-        elif isinstance(label, numbers.Number):
-            kinds.add("number")
-        else:
-            kinds.add(type(label).__name__)
-    if len(kinds) > 1 or "None" in kinds:
+def check_labels(labels, name: str = "y") -> np.ndarray:
+    """Return ``labels`` (any iterable of labels) as a 1D array, all of one type.
+
+    Strings, booleans and numbers are three types that must not mix: numpy would
+    silently merge ``True`` with ``1`` or turn ``1`` into ``"1"``. None is rejected.
+
+    Examples
+    --------
+    >>> check_labels(["a", "b"]).tolist()
+    ['a', 'b']
+    >>> check_labels([True, 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: y must hold labels of one type (...); got ['bool', 'number'].
+    """
+    if isinstance(labels, np.ndarray) and labels.dtype != object:
+        return labels.ravel()
+    values = labels.tolist() if isinstance(labels, np.ndarray) else list(labels)
+    families = {_label_family(label) for label in values}
+    if len(families) > 1 or "None" in families:
         raise TypeError(
-            f"{name} must hold labels of one type (all strings or all numbers); got "
-            f"{sorted(kinds)}."
+            f"{name} must hold labels of one type (all strings, all booleans or all "
+            f"numbers); got {sorted(families)}."
         )
+    return np.asarray(values)
 
 
-# --- hyperparameters -------------------------------------------------------------
-
-
-def _one_of(*options):
-    def check(value):
-        return value in options, f"one of {list(options)}"
-
-    return check
-
-
-def _int_at_least(low: int, none_ok: bool = False):
-    def check(value):
-        ok = (none_ok and value is None) or (_is_integer(value) and value >= low)
-        return ok, f"an int >= {low}" + (" or None" if none_ok else "")
-
-    return check
-
-
-def _real_in(low: float, high: float, high_inclusive: bool, none_ok: bool = False):
-    def check(value):
-        if none_ok and value is None:
-            return True, ""
-        ok = (
-            _is_real(value) and low <= value and (value <= high if high_inclusive else value < high)
-        )
-        bracket = "]" if high_inclusive else ")"
-        return ok, f"a float in [{low}, {high}{bracket}" + (" or None" if none_ok else "")
-
-    return check
-
-
-def _positive_real(none_ok: bool = False):
-    def check(value):
-        ok = (none_ok and value is None) or (_is_real(value) and value > 0 and np.isfinite(value))
-        return ok, "a positive float" + (" or None" if none_ok else "")
-
-    return check
-
-
-def _bool():
-    def check(value):
-        return isinstance(value, (bool, np.bool_)), "True or False"
-
-    return check
-
-
-def _tokenizer(value):
-    return value in ("word", "char", "whitespace") or callable(value), (
-        "'word', 'char', 'whitespace' or a callable str -> list[str]"
-    )
-
-
-def _random_state(value):
-    return value is None or _is_integer(value) and value >= 0, "None or a non-negative int"
-
-
-def _class_weight(value):
-    return value is None or value == "balanced" or isinstance(value, Mapping), (
-        "None, 'balanced' or a dict {label: weight}"
-    )
-
-
-# One row per hyperparameter shared by the estimators: name -> checker.
-HYPERPARAMETER_CHECKS: dict[str, Callable] = {
-    "cell": _one_of("rnn", "lstm", "gru"),
-    "hidden_size": _int_at_least(1),
-    "num_layers": _int_at_least(1),
-    "bidirectional": _bool(),
-    "dropout": _real_in(0.0, 1.0, high_inclusive=False),
-    "pooling": _one_of("auto", "last", "mean", "max"),
-    "embedding_dim": _int_at_least(1),
-    "tokenizer": _tokenizer,
-    "lowercase": _bool(),
-    "max_vocab": _int_at_least(1, none_ok=True),
-    "min_freq": _int_at_least(1),
-    "max_len": _int_at_least(1, none_ok=True),
-    "standardize": _bool(),
-    "clip_grad_norm": _positive_real(none_ok=True),
-    "lr": _positive_real(),
-    "max_epochs": _int_at_least(0),
-    "batch_size": _int_at_least(1),
-    "early_stopping": _bool(),
-    "validation_fraction": _real_in(0.0, 1.0, high_inclusive=False),
-    "patience": _int_at_least(1),
-    "class_weight": _class_weight,
-    "random_state": _random_state,
-    "scale_target": _bool(),
-    "char_embedding_dim": _int_at_least(0),
-    "shape_embedding_dim": _int_at_least(0),
-    "crf": _bool(),
-    "single_bias": _bool(),
-    "freeze_embeddings": _bool(),
-    "sparse_embeddings": _bool(),
-}
-
-
-def check_hyperparameters(estimator) -> None:
-    """Validate every hyperparameter of ``estimator`` found in the table."""
-    for name, check in HYPERPARAMETER_CHECKS.items():
-        if not hasattr(estimator, name):
-            continue
-        value = getattr(estimator, name)
-        ok, expected = check(value)
-        if not ok:
-            raise ValueError(
-                f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
-            )
-    if getattr(estimator, "early_stopping", False) and not 0 < estimator.validation_fraction < 1:
-        raise ValueError(
-            "Invalid value for parameter 'validation_fraction': expected a float in (0, 1) "
-            f"when early_stopping=True, got {estimator.validation_fraction!r}."
-        )
+def _label_family(label) -> str:
+    if label is None:
+        return "None"
+    if _is_string(label):
+        return "str"
+    if isinstance(label, (bool, np.bool_)):
+        return "bool"
+    if isinstance(label, numbers.Number):
+        return "number"
+    return type(label).__name__

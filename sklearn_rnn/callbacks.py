@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import torch
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EarlyStopping
 
 from sklearn_rnn.data import IGNORE_INDEX
 from sklearn_rnn.exceptions import TrainingDivergedError
@@ -159,3 +159,61 @@ class GradientClipping(Callback):
         scale = (self.max_norm / (total + 1e-6)).clamp(max=1.0)
         for param in params:
             param.grad.mul_(scale)
+
+
+class EarlyStoppingByScore(EarlyStopping):
+    """Stop when validation scores stop improving, and keep the best epoch's weights.
+
+    skorch's :class:`~skorch.callbacks.EarlyStopping` on the first of ``scores``; an
+    epoch that only ties the best value of one score is better when the next score is
+    better (validation accuracy plateaus in steps while the validation loss still falls).
+
+    Parameters
+    ----------
+    scores : sequence of (history key, lower is better) pairs
+        The scores to compare, the later ones breaking ties of the earlier.
+    patience : int, default=5
+        Epochs without improvement before training stops.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNClassifier
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=3, early_stopping=True,
+    ...                     validation_fraction=0.25, random_state=0)
+    >>> clf = clf.fit(["good", "bad", "good film", "bad film"] * 2, [1, 0, 1, 0] * 2)
+    >>> stopper = dict(clf.callbacks_)["early_stopping"]
+    >>> stopper.monitor, 1 <= stopper.best_epoch_ <= 3
+    ('valid_acc', True)
+    """
+
+    def __init__(self, scores, patience: int = 5):
+        self.scores = scores
+        (monitor, lower_is_better), *_ = scores
+        super().__init__(
+            monitor=monitor, patience=patience, lower_is_better=lower_is_better, load_best=True
+        )
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_scores_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        self._current_ = [net.history[-1, key] for key, _ in self.scores]
+        super().on_epoch_end(net, **kwargs)
+
+    def _is_score_improved(self, score):
+        if super()._is_score_improved(score):
+            return True
+        if self.best_scores_ is None or score != self.best_scores_[0]:
+            return False
+        # A tie on the first score: the first later score that differs decides.
+        for (_, lower_is_better), now, best in zip(
+            self.scores[1:], self._current_[1:], self.best_scores_[1:], strict=True
+        ):
+            if now != best:
+                return now < best if lower_is_better else now > best
+        return False
+
+    def _calc_new_threshold(self, score):
+        self.best_scores_ = list(self._current_)
+        return super()._calc_new_threshold(score)

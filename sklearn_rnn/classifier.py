@@ -22,18 +22,13 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
 
     Parameters
     ----------
-    {model}{pooling}{inputs}{training}
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn.{common}
+    {parameters}
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The labels seen in ``fit``, sorted.
-    n_features_in_ : int
-        Features per step for numeric input (columns of a 2D array); not set for text.
-    feature_names_in_ : ndarray of str
-        Column names when ``X`` was a DataFrame with string column names.
+    {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder (vocabulary or scaling statistics).
     module_ : torch.nn.Module
@@ -53,19 +48,13 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
 
 
 class RNNClassifier(ClassifierMixin, RNNBase):
-    __doc__ = _DOC.format(
-        model=_docs.MODEL_PARAMETERS.format(bidirectional=False, dropout=0.0),
-        pooling=_docs.POOLING_PARAMETER,
-        inputs=_docs.INPUT_PARAMETERS,
-        training=_docs.TRAINING_PARAMETERS.format(
-            lr=0.001, max_epochs=10, batch_size=32, stratified=" (stratified)"
-        ),
-        common=_docs.COMMON_PARAMETERS,
-    )
+    # Composed after the class: the parameters are read from __init__'s signature.
 
     _is_classifier = True
-    # Validation accuracy kept rising after the validation loss turned (MR, measured).
-    _early_stopping_monitor = ("valid_acc", False)
+    _default_criterion = torch.nn.CrossEntropyLoss
+    # Validation accuracy kept rising after the validation loss turned (MR, measured);
+    # among epochs of equal accuracy the lower validation loss wins.
+    _early_stopping_scores = (("valid_acc", False), ("valid_loss", True))
 
     def __init__(
         self,
@@ -109,9 +98,16 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     # -- targets ----------------------------------------------------------------------
 
-    def _fit_y(self, y, n_samples, sequences, classes=None):
-        y = self._check_y(y, n_samples)
-        self.label_encoder_ = LabelEncoder().fit(y if classes is None else np.asarray(classes))
+    def _check_y(self, y, X) -> np.ndarray:
+        y = v.check_target_length(len(X), y)
+        y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y, dtype=object), warn=True)
+        y = v.check_labels(y)
+        check_classification_targets(y)
+        return y
+
+    def _fit_targets(self, y: np.ndarray, classes) -> torch.Tensor:
+        known = y if classes is None else v.check_labels(np.asarray(classes), "classes")
+        self.label_encoder_ = LabelEncoder().fit(known)
         self.classes_ = self.label_encoder_.classes_
         if len(self.classes_) < 2:
             raise ValueError(
@@ -119,21 +115,11 @@ class RNNClassifier(ClassifierMixin, RNNBase):
                 f"{self.classes_[0]!r}; at least 2 classes are needed."
             )
         self.n_outputs_ = len(self.classes_)
-        encoded = self._encode_labels(y)
+        encoded = self._encode_targets(y)
         self.class_weight_ = self._class_weights(encoded)
         return encoded
 
-    def _transform_y(self, y, n_samples, sequences):
-        return self._encode_labels(self._check_y(y, n_samples))
-
-    def _check_y(self, y, n_samples) -> np.ndarray:
-        y = v.check_target_length(n_samples, y)
-        v.check_label_types(y)
-        y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y), warn=True)
-        check_classification_targets(y)
-        return y
-
-    def _encode_labels(self, y) -> torch.Tensor:
+    def _encode_targets(self, y: np.ndarray) -> torch.Tensor:
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -161,9 +147,8 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     # -- skorch extension points --------------------------------------------------------
 
-    def initialize_criterion(self):
-        self.criterion_ = torch.nn.CrossEntropyLoss(weight=self.class_weight_)
-        return self
+    def _criterion_kwargs(self) -> dict:
+        return {"weight": self.class_weight_}
 
     def _metric_callbacks(self):
         return [("valid_acc", ValidAccuracy())] if self.early_stopping else []
@@ -182,7 +167,7 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        logits = self._forward_pooled(X)
+        logits = self._pooled_outputs(X)
         return torch.softmax(logits.double(), dim=1).numpy()
 
     def predict(self, X) -> np.ndarray:
@@ -197,10 +182,18 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         -------
         ndarray of shape (n_samples,)
         """
-        logits = self._forward_pooled(X)
+        logits = self._pooled_outputs(X)
         return self.classes_[logits.argmax(1).numpy()]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
         return tags
+
+
+RNNClassifier.__doc__ = _DOC.format(
+    parameters=_docs.parameters_section(
+        RNNClassifier.__init__, stratified=" (stratified)", score="accuracy, ties by loss"
+    ),
+    n_features_in=_docs.N_FEATURES_IN,
+)

@@ -168,6 +168,39 @@ class LinearChainCRF(nn.Module):
         emissions, mask = self._check_inputs(emissions, mask, tags)
         return self._score_paths(emissions, tags, mask)
 
+    def marginals(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Marginal probability of each tag at each step (forward-backward).
+
+        The gradient of ``log Z`` with respect to the emissions: backpropagating through
+        the forward algorithm is the backward algorithm, so this is exact.
+
+        Parameters
+        ----------
+        emissions : torch.Tensor of shape (B, T, C), float
+            Per-step tag scores.
+        mask : torch.Tensor of shape (B, T), bool
+            True on real steps.
+
+        Returns
+        -------
+        marginals : torch.Tensor of shape (B, T, C)
+            Each real step's tag probabilities (rows sum to 1); zeros on padded steps.
+
+        Examples
+        --------
+        >>> import torch
+        >>> crf = LinearChainCRF(3)
+        >>> mask = torch.tensor([[True, True, False]])
+        >>> marginals = crf.marginals(torch.randn(1, 3, 3), mask)
+        >>> torch.allclose(marginals.sum(2), torch.tensor([[1.0, 1.0, 0.0]]))
+        True
+        """
+        with torch.enable_grad():
+            emissions = emissions.detach().requires_grad_(True)  # (B, T, C)
+            log_z = self.log_partition(emissions, mask)  # (B,)
+            (marginals,) = torch.autograd.grad(log_z.sum(), emissions)
+        return marginals
+
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Best tag path of each sequence (Viterbi).
 

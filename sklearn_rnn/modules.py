@@ -230,6 +230,36 @@ class Pooling(nn.Module):
         return outputs.masked_fill(~mask, float("-inf")).amax(1)  # "max"
 
 
+class OutputHead(nn.Module):
+    """Dropout and the final linear layer; float64 at inference.
+
+    float32 products round differently for one row than for many, so at inference
+    (``eval()`` mode) the layer runs in float64 and a sequence's output does not depend
+    on its batch; in training it runs in the input's dtype. Being a module call either
+    way, forward hooks (summaries, feature extraction) see it.
+
+    Examples
+    --------
+    >>> head = OutputHead(4, 2, dropout=0.5).eval()
+    >>> head(torch.ones(3, 4)).dtype
+    torch.float64
+    >>> head.train()(torch.ones(3, 4)).dtype
+    torch.float32
+    """
+
+    def __init__(self, in_features: int, out_features: int, dropout: float = 0.0):
+        super().__init__()
+        self.dropout = nn.Dropout(dropout)
+        self.linear = nn.Linear(in_features, out_features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # x: (..., in_features) -> (..., out_features)
+        if self.training:
+            return self.linear(self.dropout(x))
+        linear = self.linear
+        return nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
+
+
 class SequenceModel(nn.Module):
     """Input layer -> recurrent core -> pooled or per-step linear head.
 
@@ -281,20 +311,14 @@ class SequenceModel(nn.Module):
             single_bias,
         )
         self.pooling = Pooling(pooling, bidirectional) if pooling is not None else None
-        self.head_dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.core.output_size, n_outputs)
+        self.head = OutputHead(self.core.output_size, n_outputs, dropout)
 
     def forward(self, inputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)
         steps = self.core(self.input_layer(inputs), lengths)  # (B, T, D)
         if self.pooling is not None:
             steps = self.pooling(steps, lengths)  # (B, D)
-        if self.training:
-            return self.head(self.head_dropout(steps))  # (B, n_outputs) or (B, T, n_outputs)
-        # At inference the head runs in float64: float32 products round differently for one
-        # row than for many, and a sequence's output must not depend on its batch.
-        head = self.head
-        return nn.functional.linear(steps.double(), head.weight.double(), head.bias.double())
+        return self.head(steps)  # (B, n_outputs), or (B, T, n_outputs) without pooling
 
 
 class CharEncoder(nn.Module):
@@ -423,8 +447,7 @@ class TaggerModel(nn.Module):
         self.core = RNNCore(
             cell, input_size, hidden_size, num_layers, bidirectional, dropout, single_bias
         )
-        self.head_dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(self.core.output_size, n_outputs)
+        self.head = OutputHead(self.core.output_size, n_outputs, dropout)
         self.crf = None
         if crf:
             from sklearn_rnn.crf import LinearChainCRF
@@ -457,8 +480,4 @@ class TaggerModel(nn.Module):
         if self.shape_embedding is not None and shapes is not None:
             x = torch.cat([x, self.shape_embedding(shapes)], dim=2)  # (B, T, ... + S)
         steps = self.core(self.input_dropout(x), lengths)  # (B, T, D)
-        if self.training:
-            return self.head(self.head_dropout(steps))  # (B, T, n_outputs)
-        # float64 at inference, as in SequenceModel: a step's scores must not depend on the batch.
-        head = self.head
-        return nn.functional.linear(steps.double(), head.weight.double(), head.bias.double())
+        return self.head(steps)  # (B, T, n_outputs)

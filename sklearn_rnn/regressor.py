@@ -20,9 +20,7 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
 
     Parameters
     ----------
-    {model}{pooling}{inputs}{training}
-    scale_target : bool, default=True
-        Train on standardized targets (mean 0, variance 1 per output).{common}
+    {parameters}
 
     Attributes
     ----------
@@ -30,8 +28,7 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
         Number of target columns.
     target_mean_, target_scale_ : ndarray of shape (n_outputs_,)
         The target standardization learned in ``fit``.
-    n_features_in_ : int
-        Features per step for numeric input (columns of a 2D array).
+    {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder.
     module_ : torch.nn.Module
@@ -53,15 +50,7 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
 
 
 class RNNRegressor(RegressorMixin, RNNBase):
-    __doc__ = _DOC.format(
-        model=_docs.MODEL_PARAMETERS.format(bidirectional=False, dropout=0.0),
-        pooling=_docs.POOLING_PARAMETER,
-        inputs=_docs.INPUT_PARAMETERS,
-        training=_docs.TRAINING_PARAMETERS.format(
-            lr=0.001, max_epochs=10, batch_size=32, stratified=""
-        ),
-        common=_docs.COMMON_PARAMETERS,
-    )
+    # Composed after the class: the parameters are read from __init__'s signature.
 
     def __init__(
         self,
@@ -105,8 +94,16 @@ class RNNRegressor(RegressorMixin, RNNBase):
 
     # -- targets ----------------------------------------------------------------------
 
-    def _fit_y(self, y, n_samples, sequences, classes=None):
-        y = self._check_y(y, n_samples)
+    def _check_y(self, y, X) -> np.ndarray:
+        y = v.check_target_length(len(X), y)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim not in (1, 2):
+            raise ValueError(
+                f"y must be 1D (n_samples,) or 2D (n_samples, n_targets); got shape {y.shape}."
+            )
+        return y
+
+    def _fit_targets(self, y: np.ndarray, classes) -> torch.Tensor:
         self.y_ndim_ = y.ndim
         y2d = y.reshape(len(y), -1)
         self.n_outputs_ = y2d.shape[1]
@@ -117,34 +114,19 @@ class RNNRegressor(RegressorMixin, RNNBase):
         else:
             self.target_mean_ = np.zeros(self.n_outputs_)
             self.target_scale_ = np.ones(self.n_outputs_)
-        return self._scale(y2d)
+        return self._encode_targets(y)
 
-    def _transform_y(self, y, n_samples, sequences):
-        y2d = self._check_y(y, n_samples).reshape(n_samples, -1)
+    def _encode_targets(self, y: np.ndarray) -> torch.Tensor:
+        y2d = y.reshape(len(y), -1)
         if y2d.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y2d.shape[1]} target columns, but the estimator was fitted with "
                 f"{self.n_outputs_}."
             )
-        return self._scale(y2d)
-
-    def _check_y(self, y, n_samples) -> np.ndarray:
-        y = v.check_target_length(n_samples, y)
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        if y.ndim not in (1, 2):
-            raise ValueError(
-                f"y must be 1D (n_samples,) or 2D (n_samples, n_targets); got shape {y.shape}."
-            )
-        return y
-
-    def _scale(self, y2d: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(((y2d - self.target_mean_) / self.target_scale_).astype(np.float32))
+        scaled = (y2d - self.target_mean_) / self.target_scale_
+        return torch.from_numpy(scaled.astype(np.float32))
 
     # -- skorch extension points --------------------------------------------------------
-
-    def initialize_criterion(self):
-        self.criterion_ = torch.nn.MSELoss()
-        return self
 
     def _metric_callbacks(self):
         return [("valid_r2", ValidR2())] if self.early_stopping else []
@@ -168,7 +150,7 @@ class RNNRegressor(RegressorMixin, RNNBase):
         ndarray of shape (n_samples,) or (n_samples, n_outputs_)
             1D when ``y`` was 1D in ``fit``.
         """
-        outputs = self._forward_pooled(X).double().numpy()
+        outputs = self._pooled_outputs(X).double().numpy()
         predictions = outputs * self.target_scale_ + self.target_mean_
         return predictions[:, 0] if self.y_ndim_ == 1 else predictions
 
@@ -176,3 +158,9 @@ class RNNRegressor(RegressorMixin, RNNBase):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+RNNRegressor.__doc__ = _DOC.format(
+    parameters=_docs.parameters_section(RNNRegressor.__init__, stratified="", score="loss"),
+    n_features_in=_docs.N_FEATURES_IN,
+)

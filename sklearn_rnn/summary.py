@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from sklearn_rnn.modules import OutputHead
+
 # Layers worth a row; containers and parameter-free helpers (dropout, pooling) are skipped.
 _LAYER_TYPES = (nn.Embedding, nn.RNNBase, nn.Linear, nn.Conv1d)
 
@@ -59,8 +61,12 @@ class ModelSummary:
         ]
         return "\n".join(lines)
 
-    def _repr_pretty_(self, printer, cycle):  # IPython shows the table, not the dataclass
-        printer.text(str(self))
+    def __repr__(self) -> str:
+        # One line: ``summary()`` has printed the table already.
+        return (
+            f"ModelSummary(layers={len(self.rows)}, total_params={self.total_params:,}, "
+            f"trainable_params={self.trainable_params:,})"
+        )
 
 
 def summarize(module: nn.Module, example_batch: dict) -> ModelSummary:
@@ -89,14 +95,18 @@ def summarize(module: nn.Module, example_batch: dict) -> ModelSummary:
 
         return hook
 
-    layers = [(n, m) for n, m in module.named_modules() if isinstance(m, _LAYER_TYPES)]
+    heads = [n for n, m in module.named_modules() if isinstance(m, OutputHead)]
+    layers = [
+        (n, m)
+        for n, m in module.named_modules()
+        if isinstance(m, (*_LAYER_TYPES, OutputHead))
+        and not any(n.startswith(head + ".") for head in heads)  # a head is one row
+    ]
     handles = [layer.register_forward_hook(record(name)) for name, layer in layers]
     was_training = module.training
     try:
-        # Training mode runs every layer as a module call (the evaluation head does not);
-        # the random stream is forked so dropout here leaves no trace.
-        module.train()
-        with torch.no_grad(), torch.random.fork_rng(devices=[]):
+        module.eval()
+        with torch.no_grad():
             module(**example_batch)
     finally:
         module.train(was_training)
@@ -104,8 +114,10 @@ def summarize(module: nn.Module, example_batch: dict) -> ModelSummary:
             handle.remove()
     summary = ModelSummary()
     for name, layer in layers:
-        count = sum(p.numel() for p in layer.parameters(recurse=False))
-        summary.rows.append((name, type(layer).__name__, shapes.get(name, "?"), count))
+        is_head = isinstance(layer, OutputHead)
+        count = sum(p.numel() for p in layer.parameters(recurse=is_head))
+        kind = "Linear" if is_head else type(layer).__name__
+        summary.rows.append((name, kind, shapes.get(name, "?"), count))
     summary.total_params = sum(p.numel() for p in module.parameters())
     summary.trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
     return summary

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
 from sklearn_rnn.classifier import RNNClassifier
-from sklearn_rnn.encoding import _embedding_lookup
+from sklearn_rnn.embeddings import _embedding_lookup
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.persistence._codec import _NAME, _TRUSTED_ONLY, _Decoder, _encode
 from sklearn_rnn.persistence._container import (
