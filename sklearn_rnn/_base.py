@@ -236,6 +236,7 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
 
     def _train(self, dataset: SequenceDataset, fit_params: dict) -> None:
         self._fit_generator = self._generator()
+        self._forward_is_random = self._module_draws_random_numbers()
         try:
             NeuralNet.partial_fit(self, dataset, None, **fit_params)
         except TrainingDivergedError:
@@ -245,6 +246,7 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
             if "torch_rng_state_" in vars(self):
                 self.torch_rng_state_ = self._fit_generator.get_state()
             self._fit_generator = None
+            self._forward_is_random = False
 
     def _generator(self) -> torch.Generator:
         generator = torch.Generator()

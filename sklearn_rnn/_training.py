@@ -29,8 +29,10 @@ class TrainingMixin:
     _early_stopping_scores = (("valid_loss", True),)
     _default_criterion = torch.nn.MSELoss
     _is_classifier = False
-    # Set while a fit runs: the fit's own random stream.
+    # Set while a fit runs: the fit's own random stream, and whether the module's forward
+    # pass draws random numbers (dropout) and so needs the stream.
     _fit_generator = None
+    _forward_is_random = False
 
     @property
     def _default_callbacks(self):
@@ -189,11 +191,22 @@ class TrainingMixin:
         super()._set_training(training)
 
     def infer(self, x, **fit_params):
-        if self._fit_generator is None or not self.module_.training:
+        if not (self._forward_is_random and self.module_.training):
             return super().infer(x, **fit_params)
         # Dropout and any other randomness inside the module: from the fit's own stream.
         with seeded_global_generator(next_seed(self._fit_generator), self.device):
             return super().infer(x, **fit_params)
+
+    def _module_draws_random_numbers(self) -> bool:
+        """Whether a training forward pass draws random numbers (a custom module may)."""
+        if self.module is not None:
+            return True
+        return any(
+            (isinstance(m, torch.nn.Dropout) and m.p > 0)
+            or (isinstance(m, torch.nn.RNNBase) and m.dropout > 0)
+            or getattr(m, "word_dropout", 0) > 0
+            for m in self.module_.modules()
+        )
 
     def get_iterator(self, dataset, training=False):
         generator = self._fit_generator if training else None
