@@ -60,7 +60,9 @@ def test_no_import_cycles():
 
 
 def test_no_package_file_over_500_lines():
-    long = {p.name: n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 500}
+    long = {
+        p.name: n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 500
+    }
     assert not long
 
 
