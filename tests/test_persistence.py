@@ -108,10 +108,10 @@ def test_loaded_model_clones_and_refits(text_clf, tmp_path):
 
 def test_warm_start_continues_from_loaded_weights(text_clf, tmp_path):
     loaded = _round_trip(text_clf, tmp_path)
-    before = loaded.module_.head.weight.detach().clone()
+    before = loaded.module_.head.linear.weight.detach().clone()
     loaded.set_params(warm_start=True, max_epochs=1).fit(TEXTS, TEXT_LABELS)
     assert len(loaded.history_) == len(text_clf.history_) + 1
-    assert not torch.equal(before, loaded.module_.head.weight)
+    assert not torch.equal(before, loaded.module_.head.linear.weight)
     assert loaded.encoder_.vocabulary_.tokens == text_clf.encoder_.vocabulary_.tokens
 
 

@@ -175,10 +175,10 @@ def test_history_and_skorch_callbacks(texts):
 
 def test_warm_start_continues_training(texts):
     clf = RNNClassifier(warm_start=True, **FAST).fit(*texts)
-    weights = clf.module_.head.weight.detach().clone()
+    weights = clf.module_.head.linear.weight.detach().clone()
     clf.fit(*texts)
     assert len(clf.history) == 2 * FAST["max_epochs"]
-    assert not np.allclose(weights, clf.module_.head.weight.detach())
+    assert not np.allclose(weights, clf.module_.head.linear.weight.detach())
 
 
 def test_partial_fit_matches_one_longer_fit(digits):
