@@ -28,6 +28,7 @@ def pad_batch(sequences: EncodedSequences, indices: torch.Tensor, fill=0) -> tor
 
     Examples
     --------
+    >>> import numpy as np
     >>> seqs = EncodedSequences.from_arrays([np.array([2, 3, 4]), np.array([5])])
     >>> pad_batch(seqs, torch.tensor([1, 0])).tolist()
     [[5, 0, 0], [2, 3, 4]]
@@ -70,6 +71,7 @@ class SequenceDataset(skorch.dataset.Dataset):
 
     Examples
     --------
+    >>> import numpy as np
     >>> seqs = EncodedSequences.from_arrays([np.array([2, 3]), np.array([4])])
     >>> X, y = SequenceDataset(seqs).batch(torch.tensor([0, 1]))
     >>> X["inputs"].tolist(), X["lengths"].tolist()
@@ -214,6 +216,7 @@ class BatchIterator:
 
     Examples
     --------
+    >>> import numpy as np
     >>> seqs = EncodedSequences.from_arrays([np.array([2, 3, 4]), np.array([5]), np.array([6, 7])])
     >>> batches = BatchIterator(SequenceDataset(seqs), batch_size=2, shuffle=False)
     >>> len(batches), batches.order.tolist()

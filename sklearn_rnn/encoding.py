@@ -145,8 +145,8 @@ class SequenceEncoder:
     >>> enc = SequenceEncoder().fit(["a good film", "a bad one"])
     >>> enc.transform(["a good one", "unseen"]).lengths.tolist()
     [3, 1]
-    >>> enc = SequenceEncoder(shape_features=True).fit([["Paris", "is", "in", "France"]])
-    >>> enc.transform([["Rome"]]).features.shapes.values.tolist()  # Xxxx, seen twice in fit
+    >>> enc = SequenceEncoder(shape_features=True).fit([["Rome", "is", "in", "Oslo"]])
+    >>> enc.transform([["Nice"]]).features.shapes.values.tolist()  # Xxxx, seen twice in fit
     [2]
     """
 

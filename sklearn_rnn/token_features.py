@@ -149,7 +149,7 @@ def shape_vocabulary(shape_of: dict[str, str], token_lists: list[list[str]]) -> 
 
     Examples
     --------
-    >>> tokens = [["Paris", "Rome", "x"]]
+    >>> tokens = [["Rome", "Oslo", "x"]]
     >>> shape_vocabulary(token_shapes(tokens), tokens).tokens[2:]
     ['Xxxx']
     """
