@@ -18,7 +18,7 @@ from sklearn.model_selection import GridSearchCV, KFold, check_cv, cross_val_sco
 from sklearn_rnn.crf import LinearChainCRF
 from sklearn_rnn.datasets import load_conllu
 from sklearn_rnn.metrics import entity_f1_scorer, token_accuracy
-from sklearn_rnn.tagger import RNNTagger, _crf_marginals
+from sklearn_rnn.tagger import RNNTagger
 
 EWT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "UD_English-EWT"
 CELLS = ["rnn", "lstm", "gru"]
@@ -130,7 +130,7 @@ def test_crf_marginals_match_brute_force_enumeration():
     crf = LinearChainCRF(3)
     emissions = torch.randn(2, 4, 3, dtype=torch.float64)
     mask = torch.tensor([[True] * 4, [True, True, False, False]])
-    marginals = _crf_marginals(crf, emissions, mask)
+    marginals = crf.marginals(emissions, mask)
     for b, length in enumerate(mask.sum(1).tolist()):
         expected = torch.zeros(length, 3, dtype=torch.float64)
         paths = list(itertools.product(range(3), repeat=length))
