@@ -61,10 +61,11 @@ def _assert_unchanged(X, before):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
-def test_unknown_tokens_and_empty_strings_at_predict():
-    clf = RNNClassifier(**FAST).fit(["good film", "bad film"] * 4, LABELS * 2)
-    proba = clf.predict_proba(["never seen words", "", "   ", "ünïcödé ✨ 🎬"])
+def test_unknown_tokens_and_empty_strings_at_predict(fitted_text_classifier):
+    proba = fitted_text_classifier.predict_proba(["never seen words", "", "   ", "ünïcödé ✨ 🎬"])
     assert proba.shape == (4, 2) and np.isfinite(proba).all()
+    # An empty text and a blank one have the same (empty) token list.
+    np.testing.assert_allclose(proba[2], proba[1])
 
 
 def test_unseen_ids_map_to_unknown():

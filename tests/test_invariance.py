@@ -50,17 +50,16 @@ def test_prediction_independent_of_batch_neighbours(series_data, cell, bidirecti
 
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("bidirectional", [False, True])
-def test_text_prediction_independent_of_batch_neighbours(cell, bidirectional):
-    texts = ["good film", "bad film", "great story", "awful plot"] * 5
-    labels = [1, 0, 1, 0] * 5
+def test_text_prediction_independent_of_batch_neighbours(texts, cell, bidirectional):
     clf = RNNClassifier(
         cell=cell, hidden_size=8, bidirectional=bidirectional, max_epochs=1, random_state=0
-    ).fit(texts, labels)
-    alone = clf.predict_proba(["good story"])[0]
-    long_text = " ".join(["bad film awful plot"] * 40)
+    ).fit(*texts)
+    short = "great unseen acting"
+    alone = clf.predict_proba([short])[0]
+    long_text = " ".join(["a dull film truly awful acting"] * 40)
     for batch_size in (1, 3, 32):
         clf.set_params(batch_size=batch_size)
-        proba = clf.predict_proba([long_text, "good story", long_text + " good"])
+        proba = clf.predict_proba([long_text, short, long_text + " great"])
         np.testing.assert_allclose(proba[1], alone, rtol=1e-5, atol=1e-6)
 
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback
@@ -14,9 +13,10 @@ FAST = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:200].reshape(-1, 8, 8), y[:200]
+def digits(digits):
+    """The first 200 of the shared digits sequences."""
+    X, y = digits
+    return X[:200], y[:200]
 
 
 def test_divergence_stops_with_clear_error_and_leaves_estimator_unfitted(digits):

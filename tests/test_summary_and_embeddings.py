@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
@@ -67,8 +68,16 @@ def test_summary_prints_table_with_shapes(capsys):
 def test_single_bias_trains_and_predicts():
     X = np.random.RandomState(0).randn(20, 6, 2)
     y = X[:, -1, 0]
-    reg = RNNRegressor(cell="lstm", hidden_size=8, single_bias=True, max_epochs=3).fit(X, y)
+    params = dict(cell="lstm", hidden_size=8, single_bias=True, random_state=0)
+    untrained = RNNRegressor(**params, max_epochs=0).fit(X, y)
+    reg = RNNRegressor(**params, max_epochs=3).fit(X, y)
     assert np.isfinite(reg.predict(X)).all()
+    # Every parameter, the one bias vector per gate included, moved from its initial value.
+    before = dict(untrained.module_.named_parameters())
+    after = dict(reg.module_.named_parameters())
+    assert before.keys() == after.keys()
+    assert sum("bias" in name for name in after) >= 1
+    assert all(not torch.equal(before[name], after[name]) for name in after)
 
 
 @pytest.mark.parametrize("form", ["mapping", "pair", "keyedvectors"])
@@ -123,9 +132,8 @@ def test_embeddings_need_token_input():
         RNNClassifier(embeddings={"a": np.ones(100)}, max_epochs=1).fit(np.zeros((2, 3, 1)), [1, 0])
 
 
-def test_sparse_embeddings_train_with_sparse_adam_and_clipping():
-    texts = ["good film", "bad film", "great fun", "awful mess"] * 10
-    labels = [1, 0, 1, 0] * 10
+def test_sparse_embeddings_train_with_sparse_adam_and_clipping(texts):
+    texts, labels = texts
     params = dict(hidden_size=8, max_epochs=15, lr=0.01, random_state=0, clip_grad_norm=0.5)
     clf = RNNClassifier(sparse_embeddings=True, **params).fit(texts, labels)
     assert clf.module_.input_layer.embedding.sparse
@@ -136,7 +144,7 @@ def test_sparse_embeddings_train_with_sparse_adam_and_clipping():
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_one_forward_pass_per_training_batch(sparse):
+def test_one_forward_pass_per_training_batch(sparse, texts):
     """Two optimizers (dense + SparseAdam) still run forward and backward once a batch."""
     from skorch.callbacks import Callback
 
@@ -157,14 +165,12 @@ def test_one_forward_pass_per_training_batch(sparse):
     counter = CountPasses()
     RNNClassifier(
         sparse_embeddings=sparse, hidden_size=4, max_epochs=2, batch_size=4, callbacks=[counter]
-    ).fit(["good film", "bad film", "great fun", "awful mess"] * 3, [1, 0, 1, 0] * 3)
-    assert counter.batches == 6
+    ).fit(texts[0][:12], texts[1][:12])
+    assert counter.batches == 6  # 12 texts, 3 batches of 4, 2 epochs
     assert counter.passes == counter.batches
 
 
 def test_gradient_clipping_bounds_sparse_and_dense_norm():
-    import torch
-
     from sklearn_rnn.callbacks import GradientClipping
 
     dense = torch.nn.Parameter(torch.zeros(3))
