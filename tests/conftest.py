@@ -11,6 +11,8 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
+from sklearn_rnn import RNNClassifier
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT.parent / "shared" / "data"
 
@@ -81,8 +83,6 @@ def texts():
 def fitted_text_classifier(texts):
     """A tiny RNNClassifier fitted on ``texts``; for tests that only read it (predict,
     pickle, clone, history), never for ones that refit or set its parameters."""
-    from sklearn_rnn import RNNClassifier
-
     return RNNClassifier(hidden_size=16, max_epochs=3, lr=0.01, random_state=0).fit(*texts)
 
 
