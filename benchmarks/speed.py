@@ -192,12 +192,7 @@ class PackedModel(nn.Module):
         _, h_n = self.rnn(packed)
         h_n = h_n[0] if isinstance(h_n, tuple) else h_n  # (directions, B, H)
         last = torch.cat([h_n[0], h_n[1]], 1) if self.bidirectional else h_n[-1]  # (B, D)
-        if self.training:
-            return self.head(last)
-        # as SequenceModel: the head runs in float64 at inference
-        return nn.functional.linear(
-            last.double(), self.head.weight.double(), self.head.bias.double()
-        )
+        return self.head(last)  # the library's OutputHead: float64 at inference, as there
 
 
 def n_params(module):

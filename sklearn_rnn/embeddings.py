@@ -28,24 +28,14 @@ def pretrained_embedding_matrix(
     >>> matrix[2].tolist(), found
     ([1.0, 2.0], 1)
     """
-    lookup = _embedding_lookup(embeddings)
-    dims = {
-        len(vector) for vector in (lookup(t) for t in vocabulary.tokens[2:]) if vector is not None
-    }
+    found_rows, found_vectors = vocabulary_vectors(vocabulary, embeddings)
+    dims = {len(vector) for vector in found_vectors}
     if dims and dims != {embedding_dim}:
         raise ValueError(
             f"Invalid value for parameter 'embeddings': its vectors have {sorted(dims)} "
             f"dimensions but embedding_dim={embedding_dim}; set embedding_dim to match."
         )
     matrix = torch.empty(len(vocabulary), embedding_dim)
-    found_rows, found_vectors = [], []
-    for i, token in enumerate(vocabulary.tokens[2:], start=2):
-        vector = lookup(token)
-        if vector is None and token.lower() != token:
-            vector = lookup(token.lower())
-        if vector is not None:
-            found_rows.append(i)
-            found_vectors.append(np.asarray(vector, dtype=np.float32))
     if found_vectors:
         known = torch.from_numpy(np.stack(found_vectors))
         if not torch.isfinite(known).all():
@@ -60,6 +50,28 @@ def pretrained_embedding_matrix(
         matrix[torch.tensor(found_rows)] = known
     matrix[PAD_ID] = 0.0
     return matrix, len(found_rows)
+
+
+def vocabulary_vectors(vocabulary: Vocabulary, embeddings) -> tuple[list[int], list[np.ndarray]]:
+    """The vocabulary rows that ``embeddings`` has a vector for, and those vectors.
+
+    A token is looked up as written, then lowercased. Padding and unknown ids are skipped.
+
+    Examples
+    --------
+    >>> vocabulary_vectors(Vocabulary(["Good", "bad"]), {"good": [1.0]})
+    ([2], [array([1.], dtype=float32)])
+    """
+    lookup = _embedding_lookup(embeddings)
+    rows, vectors = [], []
+    for i, token in enumerate(vocabulary.tokens[2:], start=2):
+        vector = lookup(token)
+        if vector is None and token.lower() != token:
+            vector = lookup(token.lower())
+        if vector is not None:
+            rows.append(i)
+            vectors.append(np.asarray(vector, dtype=np.float32))
+    return rows, vectors
 
 
 def _embedding_lookup(embeddings) -> Callable[[str], object]:

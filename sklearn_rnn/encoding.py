@@ -188,7 +188,7 @@ class SequenceEncoder:
             ids, lengths = self._flat_ids(X.data)
             self.n_ids_ = int(ids.max()) + 1 + UNK_ID + 1  # + pad, unk
             return self._encode_ids(ids, lengths)
-        sequences = self._as_sequences(X)
+        sequences, written = self._as_sequences(X)
         shape_of = None
         if X.kind in (v.TEXT, v.TOKENS):
             self.vocabulary_ = Vocabulary.from_corpus(sequences, self.min_freq, self.max_vocab)
@@ -201,14 +201,13 @@ class SequenceEncoder:
                 scale = steps.std(axis=0, dtype=np.float64)
                 # Constant features keep their values centred rather than divide by zero.
                 self.scale_ = np.where(scale > 1e-12, scale, 1.0).astype(np.float32)
-        if X.kind == v.TOKENS:
-            tokens = self._cut(X.data)
+        if written is not None:
             if self.char_features:
-                self.char_vocabulary_ = char_vocabulary(tokens)
+                self.char_vocabulary_ = char_vocabulary(written)
             if self.shape_features:
-                shape_of = token_shapes(tokens)  # reused for the encoding below
-                self.shape_vocabulary_ = shape_vocabulary(shape_of, tokens)
-        return self._encode(X, sequences, shape_of)
+                shape_of = token_shapes(written)  # reused for the encoding below
+                self.shape_vocabulary_ = shape_vocabulary(shape_of, written)
+        return self._encode(sequences, written, shape_of)
 
     def transform(self, X) -> EncodedSequences:
         """Encode ``X`` with what was learned in :meth:`fit`."""
@@ -216,7 +215,7 @@ class SequenceEncoder:
         self._check_same_kind(X.kind)
         if X.kind == v.IDS:
             return self._encode_ids(*self._flat_ids(X.data))
-        return self._encode(X, self._as_sequences(X))
+        return self._encode(*self._as_sequences(X))
 
     # -- internals --------------------------------------------------------------
 
@@ -236,23 +235,28 @@ class SequenceEncoder:
             return sequences
         return [seq[: self.max_len] for seq in sequences]
 
-    def _as_sequences(self, X: v.CheckedSequences) -> list:
-        """Per-sequence token lists (lowercased as asked) or float arrays, cut to max_len."""
+    def _as_sequences(self, X: v.CheckedSequences) -> tuple[list, list | None]:
+        """Per-sequence token lists (lowercased as asked) or float arrays, cut to max_len.
+
+        The second item is the token lists as written (cut, not lowercased), which the
+        character and shape features read; None for other kinds of input.
+        """
+        if X.kind == v.TOKENS:
+            written = self._cut(X.data)
+            if not self.lowercase:
+                return written, written
+            return [[t.lower() for t in seq] for seq in written], written
         if X.kind == v.TEXT:
             tokenize = (
                 TOKENIZERS[self.tokenizer] if isinstance(self.tokenizer, str) else self.tokenizer
             )
             texts = [t.lower() for t in X.data] if self.lowercase else X.data
             sequences = [list(tokenize(t)) for t in texts]
-        elif X.kind == v.TOKENS:
-            sequences = X.data
-            if self.lowercase:
-                sequences = [[t.lower() for t in seq] for seq in sequences]
         elif X.kind == v.TABLE:
             sequences = list(X.data[:, :, None])  # one univariate series per row
         else:
             sequences = X.data
-        return self._cut(sequences)
+        return self._cut(sequences), None
 
     def _flat_ids(self, data: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Id lists kept flat (all ids, lengths), cut to ``max_len``."""
@@ -271,7 +275,7 @@ class SequenceEncoder:
         return EncodedSequences.from_flat(ids, lengths)
 
     def _encode(
-        self, X: v.CheckedSequences, sequences: list, shape_of: dict | None = None
+        self, sequences: list, written: list | None, shape_of: dict | None = None
     ) -> EncodedSequences:
         if self.kind_ in (v.TEXT, v.TOKENS):
             # Strings that tokenize to nothing (e.g. "" or only spaces) become one unknown step,
@@ -292,10 +296,9 @@ class SequenceEncoder:
             encoded.values = (encoded.values - torch.from_numpy(self.mean_)) / torch.from_numpy(
                 self.scale_
             )
-        if X.kind == v.TOKENS and (self.char_vocabulary_ or self.shape_vocabulary_):
-            tokens = self._cut(X.data)
+        if written is not None and (self.char_vocabulary_ or self.shape_vocabulary_):
             encoded.features = TokenFeatures.encode(
-                tokens, self.char_vocabulary_, self.shape_vocabulary_, shape_of
+                written, self.char_vocabulary_, self.shape_vocabulary_, shape_of
             )
         return encoded
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.model_selection import train_test_split
+from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
@@ -13,25 +13,41 @@ y_reg = X.sum(axis=(1, 2)) * 3 + 7
 y_clf = (X[:, :, 0].mean(axis=1) > 0).astype(int)
 
 
-def _valid_split(y, stratify):
-    return train_test_split(
-        np.arange(len(y)), test_size=0.2, random_state=0, stratify=y if stratify else None
-    )[1]
+class _CaptureValidation(Callback):
+    """Keeps the validation dataset the estimator held out."""
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        self.dataset_valid_ = dataset_valid
 
 
 def test_valid_r2_equals_sklearn_r2_on_held_out_data():
     params = dict(hidden_size=8, max_epochs=4, lr=0.01, early_stopping=True, random_state=0)
-    reg = RNNRegressor(validation_fraction=0.2, patience=10, **params).fit(X, y_reg)
-    valid = _valid_split(y_reg, stratify=False)
-    expected = r2_score(y_reg[valid], reg.predict(X[valid]))
+    capture = _CaptureValidation()
+    reg = RNNRegressor(
+        validation_fraction=0.2, patience=10, callbacks=[capture], **params
+    ).fit(X, y_reg)
+    valid = capture.dataset_valid_
+    assert len(valid) == 24  # ceil(0.2 * 120)
+    # forward() gives the module's outputs in scaled target units, rows in dataset order
+    outputs = reg.forward(valid).numpy().ravel()
+    predicted = outputs * reg.target_scale_[0] + reg.target_mean_[0]
+    expected = r2_score(valid.y, predicted)
     assert reg.history[-1, "valid_r2"] == pytest.approx(expected, abs=1e-4)
 
 
 def test_valid_acc_equals_accuracy_on_held_out_data():
     params = dict(hidden_size=8, max_epochs=4, lr=0.01, early_stopping=True, random_state=0)
-    clf = RNNClassifier(validation_fraction=0.2, patience=10, **params).fit(X, y_clf)
-    valid = _valid_split(y_clf, stratify=True)
-    expected = accuracy_score(y_clf[valid], clf.predict(X[valid]))
+    capture = _CaptureValidation()
+    clf = RNNClassifier(
+        validation_fraction=0.2, patience=10, callbacks=[capture], **params
+    ).fit(X, y_clf)
+    valid = capture.dataset_valid_
+    # stratified: both classes held out in proportion
+    assert np.bincount(valid.y).tolist() == pytest.approx(
+        (np.bincount(y_clf) * 0.2).round().tolist(), abs=1
+    )
+    predicted = clf.classes_[clf.forward(valid).numpy().argmax(axis=1)]
+    expected = accuracy_score(valid.y, predicted)
     assert clf.history[-1, "valid_acc"] == pytest.approx(expected)
 
 

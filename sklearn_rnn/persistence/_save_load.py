@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
 from sklearn_rnn.classifier import RNNClassifier
-from sklearn_rnn.embeddings import _embedding_lookup
+from sklearn_rnn.embeddings import vocabulary_vectors
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.persistence._codec import _NAME, _TRUSTED_ONLY, _Decoder, _encode
 from sklearn_rnn.persistence._container import (
@@ -166,19 +166,14 @@ def _describe(obj) -> str:
 def _restricted_embeddings(estimator) -> tuple[np.ndarray, list[str]]:
     """The pretrained vectors of the fitted vocabulary's tokens, as a ``(vectors, tokens)`` pair.
 
-    Looked up as ``pretrained_embedding_matrix`` does (the token, then lowercased), so
+    Looked up by ``vocabulary_vectors``, as ``pretrained_embedding_matrix`` does, so
     rebuilding the model from the pair gives the same embedding initialization.
     """
-    lookup = _embedding_lookup(estimator.embeddings)
-    tokens, vectors = [], []
     vocabulary = getattr(estimator.encoder_, "vocabulary_", None)
-    for token in vocabulary.tokens[2:] if vocabulary is not None else []:
-        vector = lookup(token)
-        if vector is None and token.lower() != token:
-            vector = lookup(token.lower())
-        if vector is not None:
-            tokens.append(token)
-            vectors.append(np.asarray(vector, dtype=np.float32))
+    if vocabulary is None:
+        return np.zeros((0, estimator.embedding_dim), np.float32), []
+    rows, vectors = vocabulary_vectors(vocabulary, estimator.embeddings)
+    tokens = [vocabulary.tokens[i] for i in rows]
     matrix = np.stack(vectors) if vectors else np.zeros((0, estimator.embedding_dim), np.float32)
     return matrix, tokens
 
