@@ -1,0 +1,54 @@
+"""Tokenizers: how strings become token lists (``tokenizer="word"``, ``"char"``, ``"whitespace"``).
+
+Torch-free, like the rest of the encoding path the served models use
+(:mod:`sklearn_rnn.serving`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = ["TOKENIZERS", "char_tokenize", "whitespace_tokenize", "word_tokenize"]
+
+_WORD_PATTERN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+def word_tokenize(text: str) -> list[str]:
+    """Split ``text`` into words and punctuation marks.
+
+    Examples
+    --------
+    >>> word_tokenize("A great film, really!")
+    ['A', 'great', 'film', ',', 'really', '!']
+    """
+    return _WORD_PATTERN.findall(text)
+
+
+def char_tokenize(text: str) -> list[str]:
+    """Split ``text`` into characters.
+
+    Examples
+    --------
+    >>> char_tokenize("abc")
+    ['a', 'b', 'c']
+    """
+    return list(text)
+
+
+def whitespace_tokenize(text: str) -> list[str]:
+    """Split ``text`` on whitespace (for already tokenized corpora).
+
+    Examples
+    --------
+    >>> whitespace_tokenize("it 's good")
+    ['it', "'s", 'good']
+    """
+    return text.split()
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
+    "word": word_tokenize,
+    "char": char_tokenize,
+    "whitespace": whitespace_tokenize,
+}
