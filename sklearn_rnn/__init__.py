@@ -6,6 +6,7 @@ from sklearn_rnn.exceptions import DownloadError, ModelFileError, TrainingDiverg
 from sklearn_rnn.persistence import load
 from sklearn_rnn.plotting import plot_history
 from sklearn_rnn.regressor import RNNRegressor
+from sklearn_rnn.seq2seq import RNNSeq2Seq
 from sklearn_rnn.tagger import RNNTagger
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ModelFileError",
     "RNNClassifier",
     "RNNRegressor",
+    "RNNSeq2Seq",
     "RNNTagger",
     "TrainingDivergedError",
     "__version__",

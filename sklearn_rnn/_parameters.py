@@ -162,6 +162,9 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "verbose": _int_at_least(0),
     "progress_bar": _bool(),
     "device": _device,
+    "target_tokenizer": _one_of("char", "whitespace"),
+    "beam_size": _int_at_least(1),
+    "max_output_len": _int_at_least(1, none_ok=True),
 }
 
 # skorch parameters the library sets itself; passing them would be silently ignored.

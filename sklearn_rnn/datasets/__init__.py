@@ -8,7 +8,9 @@ Every reader returns what the estimators take directly:
   ``(n, T, n_dims)`` array, for ``RNNClassifier`` or ``RNNRegressor``;
 - :func:`load_series_csv`: a date-indexed ``pd.Series``, to cut into windows with
   :func:`sklearn_rnn.forecasting.make_windows` for ``RNNRegressor``;
-- :func:`load_conllu`, :func:`load_conll2003`: ``(sentences, tags)`` for ``RNNTagger``.
+- :func:`load_conllu`, :func:`load_conll2003`: ``(sentences, tags)`` for ``RNNTagger``;
+- :func:`load_cmudict`, :func:`load_pronunciation_tsv`: ``(words, pronunciations)`` for
+  ``RNNSeq2Seq``, with :func:`split_pronunciations` for a word-grouped train/test split.
 
 Malformed files raise :class:`ValueError` with the file, the line number and what was
 expected. The ``fetch_*`` functions download a public copy into a cache folder (the
@@ -34,6 +36,11 @@ from sklearn_rnn.datasets._fetchers import (
     fetch_ucr,
     fetch_ud_treebank,
 )
+from sklearn_rnn.datasets._pronunciations import (
+    load_cmudict,
+    load_pronunciation_tsv,
+    split_pronunciations,
+)
 from sklearn_rnn.datasets._series_readers import load_series_csv, load_ts
 from sklearn_rnn.datasets._text_readers import (
     load_conll2003,
@@ -54,10 +61,13 @@ __all__ = [
     "fetch_ucr",
     "fetch_ud_treebank",
     "get_data_home",
+    "load_cmudict",
     "load_conll2003",
     "load_conllu",
     "load_polarity",
+    "load_pronunciation_tsv",
     "load_series_csv",
     "load_ts",
     "load_tsv_sentences",
+    "split_pronunciations",
 ]

@@ -1,4 +1,6 @@
-"""Metrics for sequence labelling: token accuracy, entity-level scores and scikit-learn scorers.
+"""Metrics for sequence labelling: token accuracy, entity-level scores and scikit-learn scorers;
+for output sequences of their own length (:class:`~sklearn_rnn.RNNSeq2Seq`): edit distance,
+token (phone, character) error rate and sequence (word) error rate, with their scorers.
 
 ``y_true`` and ``y_pred`` are ragged: a list of label sequences (lists, tuples or 1-D numpy
 arrays), one per input sequence, with matching lengths.
@@ -32,6 +34,14 @@ warning, as in seqeval, and ``average="macro"`` is 0.0 and warns as ``"micro"`` 
 seqeval averages an empty array, to nan).
 """
 
+from sklearn_rnn.metrics._edit_distance import (
+    edit_distance,
+    neg_token_error_rate_scorer,
+    sequence_accuracy,
+    sequence_accuracy_scorer,
+    sequence_error_rate,
+    token_error_rate,
+)
 from sklearn_rnn.metrics._entities import get_entities
 from sklearn_rnn.metrics._scorers import (
     entity_f1_scorer,
@@ -46,12 +56,18 @@ from sklearn_rnn.metrics._scores import (
 )
 
 __all__ = [
+    "edit_distance",
     "entity_classification_report",
     "entity_f1_score",
     "entity_f1_scorer",
     "entity_precision_recall_f1",
     "get_entities",
     "make_entity_f1_scorer",
+    "neg_token_error_rate_scorer",
+    "sequence_accuracy",
+    "sequence_accuracy_scorer",
+    "sequence_error_rate",
     "token_accuracy",
     "token_accuracy_scorer",
+    "token_error_rate",
 ]

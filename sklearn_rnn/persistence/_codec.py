@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 
+from sklearn_rnn._seq2seq_data import TargetEncoder
 from sklearn_rnn.encoding import SequenceEncoder, Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.persistence._container import _corrupted
@@ -27,6 +28,7 @@ from sklearn_rnn.persistence._container import _corrupted
 _OBJECT_CLASSES: dict[str, type] = {
     "SequenceEncoder": SequenceEncoder,
     "LabelEncoder": LabelEncoder,
+    "TargetEncoder": TargetEncoder,
 }
 
 _TAGS = frozenset(

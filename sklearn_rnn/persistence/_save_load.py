@@ -30,6 +30,7 @@ from sklearn_rnn.persistence._container import (
     _write_model_file,
 )
 from sklearn_rnn.regressor import RNNRegressor
+from sklearn_rnn.seq2seq import RNNSeq2Seq
 from sklearn_rnn.tagger import RNNTagger
 
 # The estimators a file may name.
@@ -37,6 +38,7 @@ _ESTIMATOR_CLASSES: dict[str, type] = {
     "RNNClassifier": RNNClassifier,
     "RNNRegressor": RNNRegressor,
     "RNNTagger": RNNTagger,
+    "RNNSeq2Seq": RNNSeq2Seq,
 }
 
 # Attributes that skorch's ``initialize()`` rebuilds; never stored.
