@@ -1,13 +1,20 @@
 """Recurrent neural networks (SimpleRNN, LSTM, GRU) as scikit-learn estimators."""
 
+import importlib
+
 from sklearn_rnn._version import __version__
-from sklearn_rnn.classifier import RNNClassifier
 from sklearn_rnn.exceptions import DownloadError, ModelFileError, TrainingDivergedError
-from sklearn_rnn.persistence import load
-from sklearn_rnn.plotting import plot_history
-from sklearn_rnn.regressor import RNNRegressor
-from sklearn_rnn.seq2seq import RNNSeq2Seq
-from sklearn_rnn.tagger import RNNTagger
+
+# The estimators, load and plot_history import torch (or matplotlib): they are imported on
+# first use, so that the torch-free parts (sklearn_rnn.serving) load without torch.
+_LAZY = {
+    "RNNClassifier": "sklearn_rnn.classifier",
+    "RNNRegressor": "sklearn_rnn.regressor",
+    "RNNSeq2Seq": "sklearn_rnn.seq2seq",
+    "RNNTagger": "sklearn_rnn.tagger",
+    "load": "sklearn_rnn.persistence",
+    "plot_history": "sklearn_rnn.plotting",
+}
 
 __all__ = [
     "DownloadError",
@@ -21,3 +28,15 @@ __all__ = [
     "load",
     "plot_history",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'sklearn_rnn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -349,6 +349,26 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
 
         save(self, path)
 
+    def export_onnx(self, path, *, check: bool = True) -> None:
+        """Export the fitted model to one ONNX file, to serve without torch.
+
+        The file holds the network's graph and, as metadata, the encoder and the label
+        decoding; :class:`sklearn_rnn.serving.ONNXPredictor` predicts from it with numpy
+        and onnxruntime only. See :func:`sklearn_rnn.serving.export_onnx`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (suggested suffix ``.onnx``).
+        check : bool, default=True
+            Run the exported graph beside the network on a probe batch and raise if
+            they disagree (needs onnxruntime).
+        """
+        check_is_fitted(self)
+        from sklearn_rnn.serving import export_onnx  # needs the onnx extra
+
+        export_onnx(self, path, check=check)
+
     def summary(self, show: bool = True) -> ModelSummary:
         """The layers of the fitted network, their output shapes and parameter counts.
 

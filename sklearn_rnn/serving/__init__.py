@@ -1,0 +1,44 @@
+"""Serving without torch: export a fitted estimator to ONNX and predict with onnxruntime.
+
+:func:`export_onnx` (also the estimators' ``export_onnx`` method) writes one
+self-contained file: a standard ONNX graph of the network (dynamic batch and length
+axes; inputs ``inputs`` and ``lengths``, plus the tagger's ``chars``, ``char_lengths``,
+``char_index`` and ``shapes``; output ``outputs``, the float64 logits or values) whose
+metadata holds everything else prediction needs as JSON: the fitted encoder
+(tokenizer, vocabularies, scaling statistics) and the target decoding (classes, target
+scaling, CRF scores). :class:`ONNXPredictor` loads that file with numpy and
+onnxruntime only, takes raw input and predicts as the estimator does. Nothing in the
+file is unpickled or executed.
+
+This package imports neither torch nor skorch (``export_onnx`` does, when called).
+"""
+
+from sklearn_rnn.serving._predictor import ONNXPredictor
+
+__all__ = ["ONNXPredictor", "export_onnx"]
+
+
+def export_onnx(estimator, path, *, check: bool = True) -> None:
+    """Write a fitted estimator as one ONNX file that :class:`ONNXPredictor` serves.
+
+    Parameters
+    ----------
+    estimator : RNNClassifier, RNNRegressor or RNNTagger
+        A fitted estimator with a built-in network.
+    path : str or os.PathLike
+        The file to write (suggested suffix ``.onnx``); an existing file is replaced.
+    check : bool, default=True
+        Run the exported graph once beside the network on a batch of mixed lengths
+        (with onnxruntime) and raise if they disagree.
+
+    Raises
+    ------
+    NotImplementedError
+        For what the exporter does not cover, named in the message: a custom
+        ``module``, a callable ``tokenizer``, a multilabel classifier, or an
+        architecture option it does not know.
+    """
+    # Imported when called: exporting reads the torch network; serving never does.
+    from sklearn_rnn.serving._export import export_onnx as export
+
+    export(estimator, path, check=check)

@@ -1,0 +1,313 @@
+"""Serving without torch: ONNX export and the torch-free ONNXPredictor.
+
+Parity with the estimators across cells, directions, depths, poolings, input kinds and the
+tagger's features; batch invariance of the served model; a run in a fresh environment
+that has no torch; refused files and uncovered models.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from sklearn_rnn import ModelFileError, RNNClassifier, RNNRegressor, RNNTagger
+
+onnx = pytest.importorskip("onnx")  # the onnx extra (in dev)
+pytest.importorskip("onnxruntime")
+
+from sklearn_rnn.serving import ONNXPredictor  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = dict(hidden_size=6, embedding_dim=5, max_epochs=1, lr=0.01, random_state=0, batch_size=4)
+TOKENS = [["The", "dog", "runs"], ["a", "Cat", "sleeps", "now"], ["dogs", "run"], ["A", "cat"]] * 4
+TAGS = [["D", "N", "V"], ["D", "N", "V", "R"], ["N", "V"], ["D", "N"]] * 4
+UNSEEN = [["Unseen", "words", "here", "in", "a", "long", "sentence"], ["x"]]
+
+
+def _served(estimator, tmp_path) -> ONNXPredictor:
+    path = tmp_path / "model.onnx"
+    estimator.export_onnx(path)
+    return ONNXPredictor(path)
+
+
+def _texts(texts):
+    X, _ = texts
+    return X + ["", "an unseen review that is longer than any training text"]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["uni", "bi"])
+@pytest.mark.parametrize("pooling", ["last", "mean", "max"])
+def test_classifier_on_text_predicts_as_the_estimator(
+    texts, tmp_path, cell, bidirectional, pooling
+):
+    clf = RNNClassifier(cell=cell, bidirectional=bidirectional, pooling=pooling, **TINY)
+    clf.fit(*texts)
+    served = _served(clf, tmp_path)
+    X = _texts(texts)
+    np.testing.assert_allclose(served.predict_proba(X), clf.predict_proba(X), rtol=0, atol=1e-5)
+    assert (served.predict(X) == clf.predict(X)).all()
+    assert served.classes_.tolist() == clf.classes_.tolist()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True], ids=["uni", "bi"])
+def test_stacked_regressor_on_ragged_series_predicts_as_the_estimator(
+    tmp_path, cell, bidirectional
+):
+    rng = np.random.RandomState(0)
+    X = [rng.rand(rng.randint(1, 12), 3).astype("float32") for _ in range(30)]
+    y = np.stack([[x.sum(), x[-1, 0]] for x in X])  # two targets, in the user's units
+    reg = RNNRegressor(cell=cell, bidirectional=bidirectional, num_layers=2, **TINY).fit(X, y)
+    served = _served(reg, tmp_path)
+    np.testing.assert_allclose(served.predict(X), reg.predict(X), rtol=1e-5, atol=1e-5)
+    assert not hasattr(served, "predict_proba")
+
+
+def test_regressor_on_a_2d_table_and_classifier_on_id_lists(tmp_path, digits):
+    X = digits[0][:60, :, 0]  # (n, 8): one univariate series per row
+    reg = RNNRegressor(**TINY).fit(X, digits[1][:60].astype(float))
+    served = _served(reg, tmp_path)
+    assert served.predict(X).shape == (60,)
+    np.testing.assert_allclose(served.predict(X), reg.predict(X), rtol=1e-5, atol=1e-5)
+
+    ids = [[1, 2, 3], [4, 5], [2, 2, 2, 2], [9]] * 5
+    clf = RNNClassifier(pooling="mean", max_len=3, **TINY).fit(ids, [0, 1, 0, 1] * 5)
+    served = _served(clf, tmp_path)
+    X = ids + [[100, 1, 2, 3, 4, 5]]  # an id unseen in fit, and longer than max_len
+    np.testing.assert_allclose(served.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "features",
+    [dict(char_embedding_dim=0, shape_embedding_dim=0), dict(), dict(shape_embedding_dim=0)],
+    ids=["words", "chars+shapes", "chars"],
+)
+@pytest.mark.parametrize("crf", [False, True], ids=["softmax", "crf"])
+def test_tagger_predicts_as_the_estimator(tmp_path, features, crf):
+    params = {**TINY, "max_epochs": 2, "char_embedding_dim": 4, "shape_embedding_dim": 3}
+    tagger = RNNTagger(crf=crf, **{**params, **features}).fit(TOKENS, TAGS)
+    served = _served(tagger, tmp_path)
+    X = TOKENS + UNSEEN
+    assert served.predict(X) == tagger.predict(X)
+    for got, expected in zip(served.predict_proba(X), tagger.predict_proba(X), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-5)
+
+
+def test_numeric_tagger_with_crf(tmp_path):
+    rng = np.random.RandomState(0)
+    X = [rng.rand(rng.randint(1, 10), 2).astype("float32") for _ in range(24)]
+    y = [list((x[:, 0] > 0.5).astype(int)) for x in X]
+    tagger = RNNTagger(crf=True, cell="gru", num_layers=2, **TINY).fit(X, y)
+    served = _served(tagger, tmp_path)
+    assert served.predict(X) == tagger.predict(X)
+
+
+def test_served_outputs_do_not_depend_on_the_batch(texts, tmp_path, fitted_text_classifier):
+    served = _served(fitted_text_classifier, tmp_path)
+    X = _texts(texts)
+    alone = np.concatenate([served.predict_proba([x]) for x in X])
+    for batch_size in (1, 3, 1000):
+        served.batch_size = batch_size
+        np.testing.assert_allclose(served.predict_proba(X), alone, rtol=0, atol=1e-6)
+    reordered = served.predict_proba(X[::-1])[::-1]
+    np.testing.assert_allclose(reordered, alone, rtol=0, atol=1e-6)
+
+
+def test_the_file_is_a_plain_onnx_model_with_dynamic_axes(tmp_path, fitted_text_classifier):
+    import onnxruntime
+
+    path = tmp_path / "model.onnx"
+    fitted_text_classifier.export_onnx(path)
+    onnx.checker.check_model(str(path))
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["inputs", "lengths"]
+    rng = np.random.default_rng(0)
+    for batch, steps in [(1, 1), (7, 13)]:
+        ids = rng.integers(2, fitted_text_classifier.encoder_.n_ids_, (batch, steps))
+        lengths = rng.integers(1, steps + 1, batch)
+        (logits,) = session.run(None, {"inputs": ids, "lengths": lengths})
+        assert logits.shape == (batch, 2) and logits.dtype == np.float64
+
+
+# -- without torch ---------------------------------------------------------------------
+
+
+def _distribution_closure(names: list[str]) -> set:
+    """The installed distributions ``names`` need at run time (extras left out)."""
+    from packaging.requirements import Requirement
+
+    seen, todo = {}, list(names)
+    while todo:
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if name in seen:
+            continue
+        seen[name] = dist = importlib.metadata.distribution(name)
+        for requirement in map(Requirement, dist.requires or []):
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return set(seen.values())
+
+
+def _torch_free_environment(root: Path) -> Path:
+    """A fresh virtual environment holding the predictor's dependencies, and no torch.
+
+    Built offline: the installed files of numpy, onnxruntime, scikit-learn, pandas and
+    what they require are linked into it, and sklearn_rnn's source beside them.
+    """
+    venv.create(root, with_pip=False, symlinks=True)
+    site = next(root.glob("lib/python*/site-packages"))
+    for dist in _distribution_closure(["numpy", "onnxruntime", "scikit-learn", "pandas"]):
+        tops = {Path(str(f)).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
+        for top in tops - {"__pycache__"}:
+            source = Path(dist.locate_file(top))
+            if source.exists() and not (site / top).exists():
+                (site / top).symlink_to(source)
+    (site / "sklearn_rnn").symlink_to(ROOT / "sklearn_rnn")
+    return root / "bin" / "python"
+
+
+_SERVE_SCRIPT = """
+import json, sys
+try:
+    import torch
+except ImportError:
+    pass
+else:
+    raise SystemExit("torch is importable: " + torch.__file__)
+from sklearn_rnn.serving import ONNXPredictor
+served = ONNXPredictor(sys.argv[1])
+X = json.loads(sys.argv[2])
+print(json.dumps({
+    "labels": served.predict(X).tolist(),
+    "proba": served.predict_proba(X).tolist(),
+    "modules": sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "skorch")),
+}))
+"""
+
+
+def test_predictor_runs_in_an_environment_without_torch(tmp_path, texts, fitted_text_classifier):
+    python = _torch_free_environment(tmp_path / "env")
+    fitted_text_classifier.export_onnx(tmp_path / "model.onnx")
+    X = _texts(texts)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    result = subprocess.run(
+        [str(python), "-c", _SERVE_SCRIPT, str(tmp_path / "model.onnx"), json.dumps(X)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = json.loads(result.stdout)
+    assert output["modules"] == []
+    assert output["labels"] == fitted_text_classifier.predict(X).tolist()
+    expected = fitted_text_classifier.predict_proba(X)
+    np.testing.assert_allclose(output["proba"], expected, rtol=0, atol=1e-5)
+
+
+def test_importing_the_package_does_not_import_torch():
+    code = (
+        "import sys, sklearn_rnn, sklearn_rnn.serving; "
+        "assert 'torch' not in sys.modules and 'skorch' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)
+
+
+# -- refused files and uncovered models ------------------------------------------------
+
+
+def _rewritten_metadata(path: Path, target: Path, change) -> Path:
+    model = onnx.load(str(path))
+    entry = next(p for p in model.metadata_props if p.key == "sklearn_rnn")
+    entry.value = change(entry.value)
+    onnx.save(model, str(target))
+    return target
+
+
+def test_bad_files_raise_model_file_error(tmp_path, fitted_text_classifier):
+    good = tmp_path / "model.onnx"
+    fitted_text_classifier.export_onnx(good)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a model")
+    pickled = tmp_path / "model.pkl"
+    pickled.write_bytes(pickle.dumps({"a": 1}))
+    truncated = tmp_path / "truncated.onnx"
+    truncated.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    cases = {
+        text: "not a served sklearn_rnn model",
+        pickled: "looks like a pickle",
+        truncated: "not a served sklearn_rnn model",
+    }
+    for path, message in cases.items():
+        with pytest.raises(ModelFileError, match=message):
+            ONNXPredictor(path)
+
+    plain = onnx.load(str(good))
+    del plain.metadata_props[:]
+    onnx.save(plain, str(tmp_path / "plain.onnx"))
+    with pytest.raises(ModelFileError, match="not one exported by sklearn_rnn"):
+        ONNXPredictor(tmp_path / "plain.onnx")
+
+    def newer(value):
+        return value.replace('"format_version": 1', '"format_version": 99')
+
+    rewritten = {
+        "not valid JSON": lambda value: value[:-5],
+        "format version 99": newer,
+        "malformed encoder.vocabulary_": lambda value: value.replace(
+            '"vocabulary": [', '"vocabulary": [7, '
+        ),
+        "unknown tokenizer": lambda value: value.replace(
+            '"tokenizer": "word"', '"tokenizer": "evil"'
+        ),
+    }
+    for message, change in rewritten.items():
+        path = _rewritten_metadata(good, tmp_path / "bad.onnx", change)
+        with pytest.raises(ModelFileError, match=message):
+            ONNXPredictor(path)
+    with pytest.raises(FileNotFoundError):
+        ONNXPredictor(tmp_path / "missing.onnx")
+
+
+def test_uncovered_models_raise_not_implemented_error(texts, tmp_path):
+    path = tmp_path / "model.onnx"
+    clf = RNNClassifier(**TINY).fit(*texts)
+    clf.module_.frontend = torch.nn.Linear(2, 2)  # a part the exporter does not know
+    with pytest.raises(NotImplementedError, match="part 'frontend'"):
+        clf.export_onnx(path)
+    del clf.module_.frontend
+    clf.module_.pooling.pooling = "attention"
+    with pytest.raises(NotImplementedError, match="pooling='attention'"):
+        clf.export_onnx(path)
+    clf.module_.pooling.pooling = "last"
+    forward = clf.module_.forward
+    clf.module_.forward = lambda inputs, lengths: forward(inputs, lengths) + 1.0
+    with pytest.raises(NotImplementedError, match="differ from the network's"):
+        clf.export_onnx(path)
+    assert not path.exists()
+
+    tokenize = RNNClassifier(tokenizer=str.split, **TINY).fit(*texts)
+    with pytest.raises(NotImplementedError, match="callable tokenizer"):
+        tokenize.export_onnx(path)
+
+
+def test_served_model_rejects_bad_input_as_the_estimator(texts, tmp_path, fitted_text_classifier):
+    served = _served(fitted_text_classifier, tmp_path)
+    for X in ([["a", "great"]], "a great film", []):
+        with pytest.raises((ValueError, TypeError)) as expected:
+            fitted_text_classifier.predict(X)
+        with pytest.raises(type(expected.value), match=re.escape(str(expected.value)[:40])):
+            served.predict(X)
