@@ -311,3 +311,11 @@ def test_served_model_rejects_bad_input_as_the_estimator(texts, tmp_path, fitted
             fitted_text_classifier.predict(X)
         with pytest.raises(type(expected.value), match=re.escape(str(expected.value)[:40])):
             served.predict(X)
+
+
+def test_serving_benchmark_runs_and_reports(load_script, capsys):
+    module = load_script("benchmarks/serving.py")
+    argv = ["--cells", "gru", "--repeats", "2", "--rounds", "1", "--n-train", "60"]
+    module.main([*argv, "--n-batch", "30", "--no-int8"])
+    table = capsys.readouterr().out
+    assert "| gru | o |" in table and "| gru | onnx net |" in table
