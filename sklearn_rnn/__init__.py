@@ -9,6 +9,7 @@ from sklearn_rnn.exceptions import DownloadError, ModelFileError, TrainingDiverg
 # first use, so that the torch-free parts (sklearn_rnn.serving) load without torch.
 _LAZY = {
     "RNNClassifier": "sklearn_rnn.classifier",
+    "RNNLanguageModel": "sklearn_rnn.language_model",
     "RNNRegressor": "sklearn_rnn.regressor",
     "RNNSeq2Seq": "sklearn_rnn.seq2seq",
     "RNNTagger": "sklearn_rnn.tagger",
@@ -20,6 +21,7 @@ __all__ = [
     "DownloadError",
     "ModelFileError",
     "RNNClassifier",
+    "RNNLanguageModel",
     "RNNRegressor",
     "RNNSeq2Seq",
     "RNNTagger",

@@ -141,6 +141,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "lr": _positive_real(),
     "max_epochs": _int_at_least(0),
     "batch_size": _int_at_least(1),
+    "bptt": _int_at_least(1),
     "early_stopping": _bool(),
     "validation_fraction": _real_in(0.0, 1.0, high_inclusive=False),
     "patience": _int_at_least(1),

@@ -11,11 +11,11 @@ import pytest
 from skorch import NeuralNet
 
 import sklearn_rnn
-from sklearn_rnn import RNNClassifier, RNNRegressor, RNNSeq2Seq, RNNTagger
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
 from sklearn_rnn._parameters import HYPERPARAMETER_CHECKS
 
 PACKAGE = Path(sklearn_rnn.__file__).parent
-ESTIMATORS = [RNNClassifier, RNNRegressor, RNNTagger, RNNSeq2Seq]
+ESTIMATORS = [RNNClassifier, RNNRegressor, RNNTagger, RNNSeq2Seq, RNNLanguageModel]
 
 
 def _module_name(path: Path) -> str:

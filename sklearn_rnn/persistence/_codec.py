@@ -20,6 +20,7 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 
 from sklearn_rnn._seq2seq_data import TargetEncoder
+from sklearn_rnn.corpus import CorpusEncoder
 from sklearn_rnn.encoding import SequenceEncoder, Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.persistence._container import _corrupted
@@ -27,6 +28,7 @@ from sklearn_rnn.persistence._container import _corrupted
 # Objects a fitted attribute may hold, restored by setting their ``__dict__``.
 _OBJECT_CLASSES: dict[str, type] = {
     "SequenceEncoder": SequenceEncoder,
+    "CorpusEncoder": CorpusEncoder,
     "LabelEncoder": LabelEncoder,
     "TargetEncoder": TargetEncoder,
 }

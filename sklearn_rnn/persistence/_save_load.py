@@ -22,6 +22,7 @@ from skorch.history import History
 from sklearn_rnn.classifier import RNNClassifier
 from sklearn_rnn.embeddings import vocabulary_vectors
 from sklearn_rnn.exceptions import ModelFileError
+from sklearn_rnn.language_model import RNNLanguageModel
 from sklearn_rnn.persistence._codec import _NAME, _TRUSTED_ONLY, _Decoder, _encode
 from sklearn_rnn.persistence._container import (
     _corrupted,
@@ -36,6 +37,7 @@ from sklearn_rnn.tagger import RNNTagger
 # The estimators a file may name.
 _ESTIMATOR_CLASSES: dict[str, type] = {
     "RNNClassifier": RNNClassifier,
+    "RNNLanguageModel": RNNLanguageModel,
     "RNNRegressor": RNNRegressor,
     "RNNTagger": RNNTagger,
     "RNNSeq2Seq": RNNSeq2Seq,
