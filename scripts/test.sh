@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the project with everything its tests need, then run the full test suite.
-# README's test command and what CI (.ci/run) runs; arguments are passed on to pytest.
+# README's test command and CI's first step (.ci/run); arguments are passed on to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The small CPU build of torch first; an unpinned torch would pull a multi-GB CUDA build.
+# torch pinned first, so the tests run on the version they were measured with. Which build
+# that is depends on where pip looks: the CPU wheel where pip is pointed at one (PyTorch's
+# CPU index, or a local wheel folder as on this project's CI machines), the CUDA build from
+# pypi.org on Linux (several GB).
 python -m pip install --quiet torch==2.13.0
 # The dev extra holds the test tools and seqeval, the reference the metric tests compare with.
 python -m pip install --quiet -e ".[dev]"

@@ -41,7 +41,7 @@ def plot_history(estimator, ax=None):
     check_is_fitted(estimator)
     history = [row for row in estimator.history if "train_loss" in row]
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
+        _, ax = plt.subplots(figsize=(6, 4), layout="constrained")  # room for the legend
     epochs = [row["epoch"] for row in history]
     ax.plot(epochs, [row["train_loss"] for row in history], marker="o", label="train loss")
     if any("valid_loss" in row for row in history):
@@ -58,6 +58,18 @@ def plot_history(estimator, ax=None):
             twin.set_ylabel(metric.replace("_", " "))
             more_handles, more_labels = twin.get_legend_handles_labels()
             handles, labels = handles + more_handles, labels + more_labels
-    ax.legend(handles, labels, loc="best")
-    ax.set_title(f"{type(estimator).__name__} training history")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    # Above the plot, titled: inside, the twin axis (drawn over this one) or a curve would
+    # cross it.
+    ax.legend(
+        handles,
+        labels,
+        title=f"{type(estimator).__name__} training history",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=len(labels),
+        frameon=False,
+    )
     return ax

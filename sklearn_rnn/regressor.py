@@ -26,7 +26,7 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
     ----------
     n_outputs_ : int
         Number of target columns.
-    target_mean_, target_scale_ : ndarray of shape (n_outputs_,)
+    target_mean_, target_scale_ : ndarray of shape (n_outputs,)
         The target standardization learned in ``fit``.
     {n_features_in}
     encoder_ : SequenceEncoder
@@ -147,7 +147,7 @@ class RNNRegressor(RegressorMixin, RNNBase):
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1D when ``y`` was 1D in ``fit``.
         """
         outputs = self._pooled_outputs(X).double().numpy()

@@ -5,6 +5,7 @@ for an epoch or two and checks that it prints its scores (and writes its plot).
 """
 
 import json
+import sys
 
 import pytest
 import torch
@@ -136,3 +137,48 @@ def test_sparse_embeddings_benchmark_table(load_script, data_dir, capsys, monkey
     for r in results:
         dense, sparse = r["dense"][0], r["sparse"][0]
         assert f"| {r['dataset']} | 1 | {dense:.4f} ± 0.0000 | {sparse:.4f} ± 0.0000 |" in out
+
+
+def test_forecast_airline_plot_checks_matplotlib_before_training(load_script, monkeypatch):
+    module = load_script("examples/forecast_airline.py")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
+
+    def train(*args, **kwargs):
+        raise AssertionError("trained before finding that --plot cannot be drawn")
+
+    monkeypatch.setattr(module, "forecast", train)
+    with pytest.raises(ImportError, match=r"pip install 'sklearn_rnn\[examples\]'"):
+        module.main(["--data-dir", "unused", "--plot", "airline.png"])
+
+
+_CONLLU = (
+    "1\tParis\tParis\tPROPN\tNNP\t_\t0\troot\t_\t_\n2\tsleeps\tsleep\tVERB\tVBZ\t_\t1\tdep\t_\t_\n"
+)
+
+
+def test_pos_tagging_data_dir_holds_the_treebank_folder(load_script, tmp_path):
+    """--data-dir means what it means in the other examples: the folder holding the
+    dataset's folder (../shared/data); the treebank folder itself works too."""
+    module = load_script("examples/pos_tagging.py")
+    treebank = tmp_path / "UD_English-EWT"
+    treebank.mkdir()
+    for split in ("train", "test"):
+        (treebank / f"en_ewt-ud-{split}.conllu").write_text(_CONLLU + "\n")
+    expected = ([["Paris", "sleeps"]], [["PROPN", "VERB"]]) * 2
+    assert module.load_ewt(tmp_path) == expected
+    assert module.load_ewt(treebank) == expected
+    with pytest.raises(FileNotFoundError, match="UD_English-EWT"):
+        module.load_ewt(tmp_path / "elsewhere")
+
+
+def test_pos_tagging_downloads_without_data_dir(load_script, monkeypatch):
+    module = load_script("examples/pos_tagging.py")
+    calls = []
+
+    def fetch(name, splits):
+        calls.append((name, splits))
+        return {split: ([["a"]], [[split]]) for split in splits}
+
+    monkeypatch.setattr(module, "fetch_ud_treebank", fetch)
+    assert module.load_ewt() == ([["a"]], [["train"]], [["a"]], [["test"]])
+    assert calls == [("UD_English-EWT", ("train", "test"))]

@@ -30,3 +30,26 @@ def test_plot_history_needs_fitted_estimator():
 
     with pytest.raises(NotFittedError):
         plot_history(RNNClassifier())
+
+
+def test_plot_history_epoch_ticks_are_whole_and_legend_is_clear_of_the_curves():
+    X = np.random.RandomState(0).randn(40, 5, 2)
+    y = np.arange(40) % 2
+    clf = RNNClassifier(hidden_size=4, max_epochs=3, early_stopping=True, random_state=0)
+    ax = plot_history(clf.fit(X, y))
+    figure = ax.figure
+    figure.canvas.draw()
+    low, high = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if low <= t <= high]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # 3 epochs: no 1.5, 2.5
+    # The legend sits above the plotting area of both y-axes, so no line crosses it.
+    legend = ax.get_legend().get_window_extent()
+    for axes in figure.axes:
+        assert legend.y0 >= axes.get_window_extent().y1 - 1
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "train loss",
+        "validation loss",
+        "valid_acc",
+    ]
+    # ... and inside the saved figure.
+    assert figure.bbox.contains(legend.x0, legend.y1 - 1) and legend.y1 <= figure.bbox.y1

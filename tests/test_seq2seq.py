@@ -267,3 +267,48 @@ def test_unfitted_and_bad_n(reverser):
             getattr(RNNSeq2Seq(), method)(*args)
     with pytest.raises(ValueError, match="n must be an int >= 1"):
         reverser.predict_nbest(["a"], n=0)
+
+
+# -- the example and the benchmark -------------------------------------------------------------
+
+
+def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
+    if not (data_dir / "cmudict" / "cmudict.dict").is_file():
+        pytest.skip("CMUdict not found")
+    result = load_script("examples/g2p_cmudict.py").main(
+        [
+            "--data-dir",
+            str(data_dir / "cmudict"),
+            "--limit",
+            "300",
+            "--test-limit",
+            "50",
+            "--max-epochs",
+            "1",
+            "--hidden-size",
+            "16",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert result["n_train"] == 300 and result["n_test"] == 50
+    assert f"word error rate {result['wer']:.3f}, phone error rate {result['per']:.3f}" in out
+    assert 0 <= result["wer"] <= 1 and result["per"] >= 0
+    results = load_script("benchmarks/g2p.py").main(
+        [
+            "--data-dir",
+            str(data_dir),
+            "--train-limit",
+            "300",
+            "--test-limit",
+            "40",
+            "--max-epochs",
+            "1",
+            "--hidden-size",
+            "16",
+            "--verbose",
+            "0",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
+    assert "| greedy |" in out and "| beam 5 |" in out

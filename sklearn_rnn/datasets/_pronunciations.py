@@ -13,7 +13,6 @@ import re
 from sklearn_rnn.datasets._common import StrPath, _lines, _read_text
 
 _ALTERNATE = re.compile(r"^(.+)\((\d+)\)$")  # cmudict's "word(2)"
-_STRESS = re.compile(r"\d+$")
 
 
 def load_cmudict(
@@ -71,7 +70,7 @@ def load_cmudict(
         alternate = _ALTERNATE.match(word)
         if alternate:
             word = alternate.group(1)
-        phones = fields[1:] if stress else [_STRESS.sub("", p) for p in fields[1:]]
+        phones = fields[1:] if stress else [p.rstrip("0123456789") for p in fields[1:]]
         words.append(word)
         pronunciations.append(phones)
     if not words:

@@ -1,0 +1,277 @@
+"""Grapheme-to-phoneme conversion on CMUdict with RNNSeq2Seq: accuracy, training and decoding time.
+
+Accuracy: ``RNNSeq2Seq`` trained on the training side of a deterministic word-grouped
+split of CMUdict (``split_pronunciations``, ~10 % of the words held out: ~12.8k test
+words), stress digits removed (39 phones, as in the G2P literature). Reported on the test
+words: the word error rate (WER, the share of words whose predicted pronunciation is
+none of the dictionary's pronunciations of the word) and the phone error rate (PER, edits
+against the closest of the word's pronunciations over that pronunciation's length),
+for greedy decoding and for beam search, with the training time and the decoding time
+of 10,000 words.
+
+Speed (``--speed``): the library's encoder (input layer + recurrent core, bidirectional,
+padding harmless) against the fused-kernel floor, ``nn.LSTM(bidirectional=True)`` on
+the same padded batches (which lets padding into the backward direction); and one
+training epoch of ``RNNSeq2Seq`` against a hand-written PyTorch loop (same network,
+same initial weights, same batches, Adam, gradient clipping). Interleaved repeats,
+medians, ratios.
+
+Usage::
+
+    python benchmarks/g2p.py                                 # full CMUdict, the defaults
+    python benchmarks/g2p.py --train-limit 20000 --max-epochs 3     # a quick look
+    python benchmarks/g2p.py --speed --no-accuracy           # the speed ratios only
+    python benchmarks/g2p.py --curve 2000 --time-budget 30   # WER after each epoch, and
+                                                             # no epoch started after 30 min
+
+Published figures on CMUdict (their own splits; compare in spirit): encoder-decoder
+LSTM 28.6 % WER / 7.6 % PER, alignment-based bidirectional LSTM 23.6 % / 5.5 % (Yao &
+Zweig 2015), joint-sequence n-gram 24.4 % / 5.9 % (Bisani & Ney 2008).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import torch
+
+from sklearn_rnn import RNNSeq2Seq
+from sklearn_rnn.data import IGNORE_INDEX, length_grouped_batches
+from sklearn_rnn.datasets import load_cmudict, split_pronunciations
+from sklearn_rnn.metrics import edit_distance, sequence_error_rate, token_error_rate
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT.parent / "shared" / "data"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument("--train-limit", type=int, default=None, help="first N train entries")
+    parser.add_argument("--test-limit", type=int, default=None, help="first N test words")
+    parser.add_argument("--stress", action="store_true", help="keep the stress digits")
+    parser.add_argument("--hidden-size", type=int, default=None)
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--beam-sizes", type=int, nargs="+", default=[1, 5])
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--verbose", type=int, default=1)
+    parser.add_argument("--speed", action="store_true", help="also time the speed ratios")
+    parser.add_argument("--no-accuracy", action="store_true", help="skip the accuracy run")
+    parser.add_argument("--repeats", type=int, default=5, help="speed repeats (median)")
+    parser.add_argument(
+        "--curve",
+        type=int,
+        default=0,
+        help="train epoch by epoch (warm_start) and print greedy WER/PER on the first N test "
+        "words after each; 0 trains in one fit call",
+    )
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=None,
+        help="with --curve: minutes of training after which no further epoch starts",
+    )
+    return parser.parse_args(argv)
+
+
+def load_split(args) -> tuple[list, list, dict]:
+    """Training words and pronunciations, and the test words' pronunciations."""
+    path = args.data_dir / "cmudict" / "cmudict.dict"
+    words, phones = load_cmudict(path, stress=args.stress)
+    w_train, w_test, p_train, p_test = split_pronunciations(words, phones, test_size=0.1)
+    references = defaultdict(list)
+    for word, pronunciation in zip(w_test, p_test, strict=True):
+        references[word].append(pronunciation)
+    if args.test_limit is not None:
+        references = dict(list(references.items())[: args.test_limit])
+    if args.train_limit is not None:
+        w_train, p_train = w_train[: args.train_limit], p_train[: args.train_limit]
+    return w_train, p_train, dict(references)
+
+
+def error_rates(references: dict, predicted: list) -> tuple[float, float]:
+    """WER and PER, each prediction scored against the closest of its word's references."""
+    closest = [
+        min(refs, key=lambda ref: edit_distance(ref, pred))
+        for refs, pred in zip(references.values(), predicted, strict=True)
+    ]
+    return sequence_error_rate(closest, predicted), token_error_rate(closest, predicted)
+
+
+def train_by_epoch(model, w_train, p_train, references: dict, args) -> float:
+    """Fit one epoch at a time, printing greedy error rates on a test sample after each.
+
+    Returns the training seconds (the evaluations not counted). The same model as one
+    fit call: warm_start continues the same optimizer and random stream.
+    """
+    epochs = model.max_epochs
+    model.set_params(max_epochs=1, warm_start=True)
+    sample = dict(list(references.items())[: args.curve])
+    seconds = 0.0
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        model.fit(w_train, p_train)
+        seconds += time.perf_counter() - start
+        beam_size = model.beam_size
+        model.set_params(beam_size=1)
+        wer, per = error_rates(sample, model.predict(list(sample)))
+        model.set_params(beam_size=beam_size)
+        print(
+            f"epoch {epoch}: {seconds / 60:.1f} min of training, greedy WER {100 * wer:.1f} % "
+            f"PER {100 * per:.2f} % on {len(sample)} test words",
+            flush=True,
+        )
+        if args.time_budget is not None and seconds / 60 > args.time_budget:
+            break
+    model.set_params(max_epochs=epochs, warm_start=False)
+    return seconds
+
+
+def model_parameters(args) -> dict:
+    given = {
+        "hidden_size": args.hidden_size,
+        "max_epochs": args.max_epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def accuracy_run(args) -> dict:
+    w_train, p_train, references = load_split(args)
+    test_words = list(references)
+    params = model_parameters(args)
+    model = RNNSeq2Seq(**params, random_state=args.random_state, verbose=args.verbose)
+    print(f"training on {len(w_train)} entries, {model.get_params()}", file=sys.stderr)
+    if args.curve:
+        train_seconds = train_by_epoch(model, w_train, p_train, references, args)
+    else:
+        start = time.perf_counter()
+        model.fit(w_train, p_train)
+        train_seconds = time.perf_counter() - start
+    rows = []
+    for beam_size in args.beam_sizes:
+        model.set_params(beam_size=beam_size)
+        start = time.perf_counter()
+        predicted = model.predict(test_words)
+        seconds = time.perf_counter() - start
+        wer, per = error_rates(references, predicted)
+        rows.append((beam_size, wer, per, seconds * 10_000 / len(test_words)))
+    print(f"\n## CMUdict G2P ({len(w_train)} training entries, {len(test_words)} test words)\n")
+    print(
+        f"settings: {params or 'the defaults'}, stress={'kept' if args.stress else 'removed'}, "
+        f"torch threads={torch.get_num_threads()}, random_state={args.random_state}"
+    )
+    print(
+        f"training time: {train_seconds / 60:.1f} min for {len(model.history_)} epochs "
+        f"(last train loss {model.history_[-1]['train_loss']:.4f})\n"
+    )
+    print("| decoding | WER | PER | seconds per 10,000 words |")
+    print("| --- | ---: | ---: | ---: |")
+    for beam_size, wer, per, seconds in rows:
+        name = "greedy" if beam_size == 1 else f"beam {beam_size}"
+        print(f"| {name} | {100 * wer:.1f} % | {100 * per:.2f} % | {seconds:.1f} |")
+    return {"train_seconds": train_seconds, "rows": rows}
+
+
+# -- speed --------------------------------------------------------------------------------
+
+
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def speed_run(args) -> dict:
+    w_train, p_train, _ = load_split(args)
+    w_train, p_train = w_train[:3000], p_train[:3000]
+    params = {**model_parameters(args), "max_epochs": 1}
+    model = RNNSeq2Seq(**params, random_state=0).fit(w_train, p_train)
+    dataset = model.get_dataset(w_train, p_train)
+    generator = torch.Generator().manual_seed(0)
+    batches = [
+        dataset.batch(b)
+        for b in length_grouped_batches(dataset.lengths, model.batch_size, generator=generator)
+    ]
+    network = model.module_
+    core = network.core
+    fused = torch.nn.LSTM(
+        network.input_layer.output_size, core.hidden_size, batch_first=True, bidirectional=True
+    )
+
+    def encoder(ours: bool):
+        for X, _ in batches:
+            x = network.input_layer(X["inputs"])
+            out = core(x, X["lengths"]) if ours else fused(x)[0]
+            out.sum().backward()
+
+    # One epoch of the estimator against a hand-written loop of the same network.
+    initial = {k: v.clone() for k, v in network.state_dict().items()}
+    criterion = torch.nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
+
+    def hand_written():
+        network.load_state_dict(initial)
+        network.train()
+        optimizer = torch.optim.Adam(network.parameters(), lr=model.lr, fused=True)
+        for X, y in batches:
+            optimizer.zero_grad()
+            scores = network(X["inputs"], X["lengths"], X["decoder_inputs"])
+            loss = criterion(scores.transpose(1, 2), y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(network.parameters(), model.clip_grad_norm)
+            optimizer.step()
+
+    def estimator():
+        RNNSeq2Seq(**params, random_state=0).fit(w_train, p_train)
+
+    variants = {
+        "encoder, library (bidirectional, padding harmless)": lambda: encoder(True),
+        "encoder, fused nn.LSTM(bidirectional=True) floor": lambda: encoder(False),
+        "training epoch, RNNSeq2Seq.fit": estimator,
+        "training epoch, hand-written loop": hand_written,
+    }
+    for fn in variants.values():
+        fn()  # warm-up
+    times = {name: [] for name in variants}
+    for _ in range(args.repeats):  # interleaved: load from other processes hits all alike
+        for name, fn in variants.items():
+            times[name].append(_median_time(fn, 1))
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    names = list(variants)
+    print(
+        f"\n## Speed ({len(batches)} batches of {model.batch_size} words, "
+        f"{args.repeats} interleaved repeats, medians, torch threads={torch.get_num_threads()})\n"
+    )
+    print("| variant | seconds | ratio |")
+    print("| --- | ---: | ---: |")
+    for ours, floor in ((names[0], names[1]), (names[2], names[3])):
+        print(f"| {ours} | {medians[ours]:.2f} | {medians[ours] / medians[floor]:.2f} |")
+        print(f"| {floor} | {medians[floor]:.2f} | 1.00 |")
+    return medians
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    results = {}
+    if not args.no_accuracy:
+        results["accuracy"] = accuracy_run(args)
+    if args.speed:
+        results["speed"] = speed_run(args)
+    return results
+
+
+if __name__ == "__main__":
+    main()
