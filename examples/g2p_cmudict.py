@@ -1,4 +1,5 @@
-"""Grapheme-to-phoneme conversion: spell a word, get its pronunciation (CMUdict).
+"""Grapheme-to-phoneme conversion: spell a word, get its pronunciation (CMUdict)
+=============================================================================
 
 An ``RNNSeq2Seq`` reads a word's letters with a bidirectional LSTM and writes its
 ARPAbet phones with an attentional LSTM decoder, one phone at a time, until it decides
