@@ -10,10 +10,15 @@ import numpy as np
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog, ProgressBar
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 
 from sklearn_rnn._random import next_seed, seeded_global_generator
-from sklearn_rnn.callbacks import DivergenceGuard, EarlyStoppingByScore, GradientClipping
+from sklearn_rnn.callbacks import (
+    DivergenceGuard,
+    EarlyStoppingByScore,
+    EpochProgressBar,
+    GradientClipping,
+)
 from sklearn_rnn.data import BatchIterator
 from sklearn_rnn.embeddings import pretrained_embedding_matrix
 from sklearn_rnn.modules import SequenceModel
@@ -63,7 +68,7 @@ class TrainingMixin:
             stopper = EarlyStoppingByScore(self._early_stopping_scores, patience=self.patience)
             extra.append(("early_stopping", stopper))
         if self.progress_bar:
-            extra.append(("progress_bar", ProgressBar()))
+            extra.append(("progress_bar", EpochProgressBar()))
         for _, callback in extra:
             callback.initialize()
         names = [name for name, _ in self.callbacks_]

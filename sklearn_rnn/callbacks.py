@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import torch
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 
 from sklearn_rnn.data import IGNORE_INDEX
 from sklearn_rnn.exceptions import TrainingDivergedError
@@ -217,3 +217,29 @@ class EarlyStoppingByScore(EarlyStopping):
     def _calc_new_threshold(self, score):
         self.best_scores_ = list(self._current_)
         return super()._calc_new_threshold(score)
+
+
+class EpochProgressBar(ProgressBar):
+    r"""skorch's per-batch progress bar, left on screen after each epoch.
+
+    skorch's ``ProgressBar`` erases its bar when an epoch ends, so on a small fit it is
+    never seen; this one ends each epoch with a line of its own, labelled with the epoch.
+    ``progress_bar=True`` adds it (tqdm needed).
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNClassifier
+    >>> X, y = np.random.RandomState(0).randn(8, 3, 1), [0, 1] * 4
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):  # where tqdm writes
+    ...     clf = RNNClassifier(hidden_size=4, max_epochs=2, progress_bar=True).fit(X, y)
+    >>> [line.split("\r")[-1].split(":")[0] for line in err.getvalue().split("\n") if line]
+    ['epoch 1', 'epoch 2']
+    """
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
+        self.pbar_.leave = True  # skorch creates it with leave=False
+        self.pbar_.set_description(f"epoch {len(net.history)}", refresh=False)

@@ -69,3 +69,13 @@ def test_progress_bar_over_batches(capsys):
     RNNClassifier(hidden_size=4, max_epochs=1, progress_bar=True, batch_size=16).fit(X, y_clf)
     captured = capsys.readouterr()
     assert "/8 " in captured.out + captured.err  # 120 samples / 16 per batch = 8 batches
+
+
+def test_progress_bar_stays_after_each_epoch(capsys):
+    """skorch's bar is erased at the end of each epoch; ours leaves one line per epoch."""
+    pytest.importorskip("tqdm")
+    RNNClassifier(hidden_size=4, max_epochs=3, progress_bar=True, batch_size=16).fit(X, y_clf)
+    err = capsys.readouterr().err
+    finished = [line.split("\r")[-1] for line in err.split("\n") if line.strip()]
+    assert [line.split(":")[0] for line in finished] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert all("8/8" in line for line in finished)  # each line shows the epoch's end
