@@ -27,7 +27,7 @@ from sklearn_rnn.metrics import edit_distance, sequence_error_rate, token_error_
 REPO = Path(__file__).resolve().parents[1]
 
 #: The settings used here; everything else is RNNSeq2Seq's default.
-SETTINGS = {"max_epochs": 3, "batch_size": 128, "lr": 0.003, "random_state": 0}
+SETTINGS = {"max_epochs": 3, "random_state": 0}
 
 
 def main(argv=None) -> dict:

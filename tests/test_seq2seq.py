@@ -63,6 +63,18 @@ def test_numeric_series_in():
     assert len(model.predict(X)) == 40 and model.n_features_in_ == 2
 
 
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_other_cells_and_stacked_layers(cell):
+    model = RNNSeq2Seq(**SMALL, cell=cell, num_layers=2, single_bias=True, max_epochs=1)
+    predicted = model.fit(WORDS, TARGETS).predict(WORDS[:10])
+    assert len(predicted) == 10 and all(set(p) <= {"A", "B", "C"} for p in predicted)
+    np.testing.assert_allclose(
+        model.score_sequences(WORDS[:3], TARGETS[:3]),
+        [model.score_sequences([w], [t])[0] for w, t in zip(WORDS[:3], TARGETS[:3], strict=True)],
+        rtol=1e-6,
+    )
+
+
 def test_max_output_len_caps_the_outputs():
     model = RNNSeq2Seq(**SMALL, max_epochs=1, max_output_len=2, random_state=0)
     model.fit(WORDS, TARGETS)
