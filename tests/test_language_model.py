@@ -232,3 +232,36 @@ def test_learns_real_text(shakespeare):
         random_state=0,
     ).fit(train)
     assert -lm.score(valid) < 2.6  # a unigram model of these characters: about 3.3
+
+
+def test_classifier_starts_from_the_language_model():
+    from sklearn_rnn import RNNClassifier
+    from sklearn_rnn.pretraining import init_from_language_model
+
+    texts = ["a good film", "a bad film", "good fun", "bad acting"] * 6
+    labels = [1, 0, 1, 0] * 6
+    lm = RNNLanguageModel(**{**SMALL, "bptt": 4}, tokenizer="word", max_epochs=2).fit(texts)
+    clf = RNNClassifier(**init_from_language_model(lm), max_epochs=0, random_state=0)
+    clf.fit(texts, labels)
+    for name, weight in lm.module_.rnn.named_parameters():
+        torch.testing.assert_close(getattr(clf.module_.core.rnn, name), weight)
+    row = clf.encoder_.vocabulary_.index["good"]
+    torch.testing.assert_close(
+        clf.module_.input_layer.embedding.weight[row],
+        lm.module_.input_layer.embedding.weight[lm.encoder_.vocabulary_.index["good"]],
+    )
+    with pytest.raises(ValueError, match="does not match the language model"):
+        RNNClassifier(**{**init_from_language_model(lm), "hidden_size": 8}, max_epochs=1).fit(
+            texts, labels
+        )
+
+
+def test_hidden_state_heatmap(fitted):
+    plotting = pytest.importorskip("sklearn_rnn.plotting")
+    if not hasattr(plotting, "plot_hidden_states"):
+        pytest.skip("plot_hidden_states not available")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = plotting.plot_hidden_states(fitted, "the cat sat", units=[0, 3])
+    assert ax is not None

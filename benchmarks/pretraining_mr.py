@@ -1,0 +1,84 @@
+"""MR polarity: an RNNClassifier from random weights against the same classifier started
+from an RNNLanguageModel pretrained on the training fold's own sentences (Dai & Le 2015).
+
+Run through ``python benchmarks/language_model.py --task mr --folds K`` (the first K of
+10 stratified folds; the pretraining sees only the training fold's sentences, no test
+text). Prints per-fold accuracies, their means and the paired difference.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold
+
+from sklearn_rnn import RNNClassifier, RNNLanguageModel
+from sklearn_rnn.pretraining import init_from_language_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+from sentiment_mr import load_mr  # noqa: E402
+
+#: Shared by both arms: a unidirectional LSTM (what a language model can initialise).
+ARCHITECTURE = dict(cell="lstm", hidden_size=128, embedding_dim=100, num_layers=1)
+CLASSIFIER = dict(
+    bidirectional=False,
+    pooling="max",
+    dropout=0.5,
+    lr=2e-3,
+    max_epochs=5,
+    batch_size=64,
+    tokenizer="whitespace",
+    lowercase=True,
+    min_freq=2,
+)
+LANGUAGE_MODEL = dict(
+    tokenizer="whitespace",
+    lowercase=True,
+    max_vocab=5000,
+    bptt=35,
+    batch_size=32,
+    dropout=0.2,
+    lr=2e-3,
+    max_epochs=2,
+)
+
+
+def run_mr(args) -> None:
+    texts, labels = load_mr(args.data_dir)
+    texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
+    folds = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, labels))
+    print(f"# MR, {len(texts):,} sentences, first {args.folds} of 10 stratified folds")
+    print(f"classifier {ARCHITECTURE | CLASSIFIER}\nlanguage model {LANGUAGE_MODEL}", flush=True)
+    scores = {"random init": [], "LM init": []}
+    for k, (train, test) in enumerate(folds[: args.folds]):
+        t = time.perf_counter()
+        lm = RNNLanguageModel(**ARCHITECTURE, **LANGUAGE_MODEL, random_state=k)
+        lm.fit(list(texts[train]))
+        lm_seconds = time.perf_counter() - t
+        plain = RNNClassifier(**ARCHITECTURE, **CLASSIFIER, random_state=k)
+        started = RNNClassifier(**{**CLASSIFIER, **init_from_language_model(lm)}, random_state=k)
+        for name, clf in (("random init", plain), ("LM init", started)):
+            clf.fit(list(texts[train]), labels[train])
+            scores[name].append(clf.score(list(texts[test]), labels[test]))
+        perplexity = lm.perplexity(list(texts[train][:500]))
+        print(
+            f"fold {k}: random {scores['random init'][-1]:.4f}  "
+            f"LM-init {scores['LM init'][-1]:.4f}  (LM pretraining {lm_seconds:.0f} s, "
+            f"perplexity on 500 of its sentences {perplexity:.0f}; "
+            f"fold {time.perf_counter() - t:.0f} s)",
+            flush=True,
+        )
+    diff = np.subtract(scores["LM init"], scores["random init"])
+    print("\n| classifier | mean accuracy | folds |")
+    print("| --- | --- | --- |")
+    for name, values in scores.items():
+        spread = f" ± {statistics.stdev(values):.3f}" if len(values) > 1 else ""
+        print(f"| {name} | {np.mean(values):.4f}{spread} | {len(values)} |")
+    print(
+        f"\nLM init - random init, paired per fold: mean {diff.mean():+.4f}, "
+        f"{int((diff > 0).sum())} of {len(diff)} folds better"
+    )
