@@ -5,6 +5,7 @@ Build with ``make -C docs html`` (warnings are errors); see ``scripts/docs.sh``.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import urllib.request
@@ -24,7 +25,7 @@ torch.set_num_threads(1)
 
 project = "sklearn_rnn"
 author = "The sklearn_rnn developers"
-copyright = "2025, The sklearn_rnn developers"  # noqa: A001
+copyright = "2026, The sklearn_rnn developers"  # noqa: A001
 version = release = sklearn_rnn.__version__
 
 extensions = [
@@ -63,7 +64,9 @@ numpydoc_xref_ignore = {
 # numpydoc's own aliases for these are :ref:/:term: links, which warn when the Python or
 # NumPy inventory is missing (offline); class links are left as plain text instead.
 numpydoc_xref_aliases = {
-    "bool": "bool",
+    **{name: name for name in ("int", "float", "str", "list", "tuple", "dict", "None")},
+    **{name: name for name in ("True", "False", "callable", "bool")},
+    "string": "str",
     "boolean": "bool",
     "iterable": "collections.abc.Iterable",
     "sequence": "collections.abc.Sequence",
@@ -80,6 +83,31 @@ numpydoc_xref_aliases = {
     "RandomState": "numpy.random.RandomState",
     "estimator": "sklearn.base.BaseEstimator",
 }
+
+# An estimator's page documents the methods a user calls. The skorch extension points it
+# overrides (get_loss, get_iterator, initialize_*, ...) are documented by skorch.
+USER_API = {"fit", "partial_fit", "predict", "predict_proba", "get_params", "set_params"}
+
+
+def _skip_skorch_extension_points(app, what, name, obj, skip, options):
+    from skorch import NeuralNet
+    from skorch.callbacks import Callback
+
+    skorch_names = {*dir(NeuralNet), *inspect.signature(NeuralNet.__init__).parameters}
+    if what != "class" or name in USER_API or name not in skorch_names:
+        return None
+    # The class defining the member: callbacks and networks share hook names with
+    # NeuralNet (on_epoch_end, forward) and keep them.
+    owner = getattr(obj, "__qualname__", "").rpartition(".")[0]
+    cls = getattr(sys.modules.get(getattr(obj, "__module__", None) or ""), owner, None)
+    if isinstance(cls, type) and issubclass(cls, (Callback, torch.nn.Module)):
+        return None
+    return True
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_skorch_extension_points)
+
 
 # -- Cross-links to other projects ------------------------------------------------------
 # Their inventories are downloaded once into _build/intersphinx and read from there. Where
