@@ -1,5 +1,5 @@
-"""A character-level language model of Shakespeare, a sample of its writing, and a cell
-that tracks the position in the line.
+"""A character-level language model of Shakespeare, and a cell that tracks the line
+================================================================================
 
 :class:`~sklearn_rnn.RNNLanguageModel` reads tiny-shakespeare one character at a time
 (first 90 % for training, last 10 % held out, nanoGPT's split) with truncated
