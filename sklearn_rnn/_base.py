@@ -33,14 +33,16 @@ from sklearn_rnn import _parameters
 from sklearn_rnn import _validation as v
 from sklearn_rnn._prediction import PredictionMixin
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
+from sklearn_rnn._states import HiddenStatesMixin
 from sklearn_rnn._training import TrainingMixin
+from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import UNK_ID, SequenceEncoder
 from sklearn_rnn.exceptions import TrainingDivergedError
 from sklearn_rnn.summary import ModelSummary, summarize
 
 
-class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
+class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMixin, NeuralNet):
     """Machinery shared by :class:`RNNClassifier`, :class:`RNNRegressor` and :class:`RNNTagger`.
 
     Not meant to be used directly; subclasses define ``__init__`` with their
@@ -125,7 +127,7 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
 
     # -- fitting ----------------------------------------------------------------------
 
-    def fit(self, X, y=None, **fit_params):
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
         """Fit the encoders and the network on ``X`` and ``y``.
 
         Every call starts from nothing (new encoders, new weights), unless
@@ -138,6 +140,11 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
             Strings, token lists, id lists, a 2D/3D array or a ragged list of arrays.
         y : array-like
             Targets, one per sequence (one per step for the tagger).
+        sample_weight : array-like of shape (n_samples,), default=None
+            One non-negative weight per sequence: training minimizes the weighted mean
+            loss (combined with ``class_weight`` by multiplication); a zero weight means
+            the sequence does not count, equal weights give the unweighted model. With
+            early stopping the validation loss and score weigh the held-out sequences.
         **fit_params : dict
             Passed on to skorch's fit loop.
 
@@ -145,9 +152,15 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
         -------
         self
         """
-        return self._fit(X, y, continue_training=self.warm_start, fit_params=fit_params)
+        return self._fit(
+            X,
+            y,
+            continue_training=self.warm_start,
+            sample_weight=sample_weight,
+            fit_params=fit_params,
+        )
 
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs, fitting first if not fitted yet.
 
         Parameters
@@ -159,6 +172,8 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
         classes : array-like, default=None
             Classifier and tagger: every label that any call will see (needed at the
             first call when its data lacks some of them).
+        sample_weight : array-like of shape (n_samples,), default=None
+            As in :meth:`fit`; normalized over this call's data.
         **fit_params : dict
             Passed on to skorch's fit loop.
 
@@ -166,9 +181,25 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
         -------
         self
         """
-        return self._fit(X, y, continue_training=True, classes=classes, fit_params=fit_params)
+        return self._fit(
+            X,
+            y,
+            continue_training=True,
+            classes=classes,
+            sample_weight=sample_weight,
+            fit_params=fit_params,
+        )
 
-    def _fit(self, X, y, *, continue_training: bool, classes=None, fit_params=None):
+    def _fit(
+        self,
+        X,
+        y,
+        *,
+        continue_training: bool,
+        classes=None,
+        sample_weight=None,
+        fit_params=None,
+    ):
         """The one fit path: a fresh fit, or more training of a fitted estimator."""
         self._check_params()
         if self.early_stopping and continue_training:
@@ -179,7 +210,8 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
             )
         incremental = continue_training and self.__sklearn_is_fitted__()
         if incremental:
-            dataset = self._make_dataset(self._check_X(X, reset=False), y, training=True)
+            checked = self._check_X(X, reset=False)
+            dataset = self._make_dataset(checked, y, training=True, sample_weight=sample_weight)
             self._train(dataset, fit_params or {})
             return self
         self._reset_fitted_state()
@@ -187,7 +219,8 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
             self.torch_rng_state_ = (
                 torch.Generator().manual_seed(draw_seed(self.random_state)).get_state()
             )
-            dataset = self._fit_encoders(self._check_X(X, reset=True), y, classes)
+            checked = self._check_X(X, reset=True)
+            dataset = self._fit_encoders(checked, y, classes, sample_weight)
             self._initialize_network()
             self._train(dataset, fit_params or {})
         except BaseException:
@@ -202,9 +235,12 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
         for name in ("_modules", "_criteria", "_optimizers", "_pretrained_matrix"):
             vars(self).pop(name, None)  # skorch's class defaults (empty lists) apply again
 
-    def _fit_encoders(self, X: v.CheckedSequences, y, classes) -> SequenceDataset:
+    def _fit_encoders(
+        self, X: v.CheckedSequences, y, classes, sample_weight=None
+    ) -> SequenceDataset:
         """Fit the input encoder and the target encoding; the training dataset."""
         y = self._check_y(y, X)
+        weights = check_sample_weight(sample_weight, len(X))
         X, y = self._training_view(X, y)
         self.encoder_ = self._make_encoder()
         sequences = self.encoder_.fit_transform(X)
@@ -215,16 +251,22 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
         if self.embeddings is not None:
             self._pretrained_matrix = self._pretrained_embeddings()
         targets = self._fit_targets(y, classes)
-        return SequenceDataset(sequences, targets, y)
+        weights = normalized_weights(weights, self._loss_mass(targets))
+        return SequenceDataset(sequences, targets, y, weights)
 
-    def _make_dataset(self, X: v.CheckedSequences, y=None, training=False) -> SequenceDataset:
-        """Encode checked ``X`` (and ``y``) with the fitted encoders."""
+    def _make_dataset(
+        self, X: v.CheckedSequences, y=None, training=False, sample_weight=None
+    ) -> SequenceDataset:
+        """Encode checked ``X`` (and ``y``, and its weights) with the fitted encoders."""
         if y is None:
             return SequenceDataset(self.encoder_.transform(X))
         y = self._check_y(y, X)
+        weights = check_sample_weight(sample_weight, len(X))
         if training:
             X, y = self._training_view(X, y)
-        return SequenceDataset(self.encoder_.transform(X), self._encode_targets(y), y)
+        targets = self._encode_targets(y)
+        weights = normalized_weights(weights, self._loss_mass(targets))
+        return SequenceDataset(self.encoder_.transform(X), targets, y, weights)
 
     def _initialize_network(self) -> None:
         """Build the network, criterion and optimizer from the fit's random stream."""
@@ -266,6 +308,13 @@ class RNNBase(PredictionMixin, TrainingMixin, NeuralNet):
     def _encode_targets(self, y: np.ndarray):
         """Encode ``y`` with the target encoding learned in ``fit``."""
         raise NotImplementedError
+
+    def _loss_mass(self, targets) -> torch.Tensor:
+        """Each sample's number of terms in the unweighted mean loss (see ``_weights``).
+
+        ``targets`` are encoded targets: a batch's or the whole training set's.
+        """
+        return torch.full((len(targets),), float(targets[0].numel()))
 
     def _training_view(self, X: v.CheckedSequences, y):
         """What of ``X`` and ``y`` training sees (the tagger cuts both to ``max_len``)."""

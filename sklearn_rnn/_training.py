@@ -222,7 +222,7 @@ class TrainingMixin:
             return X, None
         n_valid = int(np.ceil(self.validation_fraction * len(X)))
         stratify = None
-        if self._is_classifier:
+        if self._is_classifier and X.targets.dim() == 1:  # not multilabel indicator rows
             targets = X.targets.numpy()
             counts = np.bincount(targets)
             n_classes = int((counts > 0).sum())

@@ -7,6 +7,7 @@ import math
 import torch
 from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 
+from sklearn_rnn._weights import SAMPLE_WEIGHT
 from sklearn_rnn.data import IGNORE_INDEX
 from sklearn_rnn.exceptions import TrainingDivergedError
 
@@ -46,7 +47,9 @@ class ValidAccuracy(Callback):
 
     Works from the predictions the validation step already computed, so it costs
     no extra forward pass. Per-step targets equal to the ignore index (padding)
-    are not counted.
+    are not counted; multilabel indicator rows count as right when every label is
+    (subset accuracy, as ``score``); with sample weights, each sample counts with
+    its weight.
 
     Examples
     --------
@@ -68,10 +71,20 @@ class ValidAccuracy(Callback):
         if training or y_pred is None:
             return
         y_true = batch[1].to(y_pred.device)
-        predicted = y_pred.argmax(-1)
-        real = y_true != IGNORE_INDEX
-        self.correct_ += int(((predicted == y_true) & real).sum())
-        self.total_ += int(real.sum())
+        if y_true.is_floating_point():  # multilabel indicator rows (B, n_labels)
+            right = ((y_pred > 0) == (y_true > 0.5)).all(-1)  # (B,)
+            real = torch.ones_like(right)
+        else:
+            right = y_pred.argmax(-1) == y_true  # (B,) or (B, T)
+            real = y_true != IGNORE_INDEX
+        weights = batch[0].get(SAMPLE_WEIGHT) if isinstance(batch[0], dict) else None
+        if weights is None:
+            self.correct_ += int((right & real).sum())
+            self.total_ += int(real.sum())
+            return
+        weights = weights.to(y_pred.device).reshape(-1, *[1] * (real.dim() - 1))
+        self.correct_ += float((weights * (right & real)).sum())
+        self.total_ += float((weights * real).sum())
 
     def on_epoch_end(self, net, dataset_valid=None, **kwargs):
         if self.total_:
@@ -82,8 +95,9 @@ class ValidR2(Callback):
     """Record ``valid_r2``, the R² of the validation predictions, each epoch.
 
     Computed from the validation step's outputs (no extra forward pass), per target
-    column and averaged, as scikit-learn's ``r2_score`` does. R² does not change
-    under the estimator's internal target scaling.
+    column and averaged, as scikit-learn's ``r2_score`` does (weighted by the sample
+    weights when the fit has them). R² does not change under the estimator's internal
+    target scaling.
 
     Examples
     --------
@@ -106,13 +120,17 @@ class ValidR2(Callback):
             return
         y_true = batch[1].to(y_pred.device).double()
         y_pred = y_pred.double().reshape(y_true.shape)
-        # Per column: n, sum y, sum y^2, sum of squared errors.
+        weights = batch[0].get(SAMPLE_WEIGHT) if isinstance(batch[0], dict) else None
+        if weights is None:
+            weights = torch.ones(len(y_true), dtype=y_true.dtype, device=y_true.device)
+        weights = weights.to(y_true).reshape(-1, *[1] * (y_true.dim() - 1))
+        # Per column: weighted n, sum y, sum y^2, sum of squared errors.
         sums = torch.stack(
             [
-                torch.full_like(y_true[0], len(y_true)),
-                y_true.sum(0),
-                (y_true**2).sum(0),
-                ((y_true - y_pred) ** 2).sum(0),
+                (weights * torch.ones_like(y_true)).sum(0),
+                (weights * y_true).sum(0),
+                (weights * y_true**2).sum(0),
+                (weights * (y_true - y_pred) ** 2).sum(0),
             ]
         )
         self.sums_ = sums if self.sums_ is None else self.sums_ + sums

@@ -13,6 +13,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn_rnn import _docs
 from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
+from sklearn_rnn._multilabel import (
+    check_indicator_matrix,
+    check_not_label_sets,
+    is_indicator_matrix,
+)
+from sklearn_rnn._representation import PooledRepresentationMixin
 from sklearn_rnn.callbacks import ValidAccuracy
 
 _DOC = """Recurrent neural network classifier: one label per text or series.
@@ -47,11 +53,10 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
     """
 
 
-class RNNClassifier(ClassifierMixin, RNNBase):
+class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _is_classifier = True
-    _default_criterion = torch.nn.CrossEntropyLoss
     # Validation accuracy kept rising after the validation loss turned (MR, measured);
     # among epochs of equal accuracy the lower validation loss wins.
     _early_stopping_scores = (("valid_acc", False), ("valid_loss", True))
@@ -100,12 +105,18 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     def _check_y(self, y, X) -> np.ndarray:
         y = v.check_target_length(len(X), y)
+        if is_indicator_matrix(y):
+            return check_indicator_matrix(y)
+        check_not_label_sets(y)
         y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y, dtype=object), warn=True)
         y = v.check_labels(y)
         check_classification_targets(y)
         return y
 
     def _fit_targets(self, y: np.ndarray, classes) -> torch.Tensor:
+        self.multilabel_ = y.ndim == 2
+        if self.multilabel_:
+            return self._fit_indicator_targets(y, classes)
         known = y if classes is None else v.check_labels(np.asarray(classes), "classes")
         self.label_encoder_ = LabelEncoder().fit(known)
         self.classes_ = self.label_encoder_.classes_
@@ -119,7 +130,45 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         self.class_weight_ = self._class_weights(encoded)
         return encoded
 
+    def _fit_indicator_targets(self, y: np.ndarray, classes) -> torch.Tensor:
+        """Multilabel: one sigmoid output per column of the indicator matrix ``y``."""
+        if self.class_weight is not None:
+            raise ValueError(
+                "Invalid value for parameter 'class_weight': it weighs the classes of single-"
+                "label y; with a multilabel indicator y use sample_weight, or "
+                "criterion__pos_weight for the labels."
+            )
+        if classes is not None and len(classes) != y.shape[1]:
+            raise ValueError(
+                f"classes has {len(classes)} entries but the multilabel y has {y.shape[1]} "
+                "label columns."
+            )
+        # As scikit-learn's multilabel classifiers define them: the column indices.
+        self.classes_ = np.arange(y.shape[1])
+        self.n_outputs_ = y.shape[1]
+        self.indicator_dtype_ = y.dtype.str  # predict returns the dtype of y
+        self.class_weight_ = None
+        return self._encode_targets(y)
+
+    @property
+    def _multilabel(self) -> bool:
+        # Models saved before multilabel support hold no ``multilabel_``: single labels.
+        return vars(self).get("multilabel_", False)
+
     def _encode_targets(self, y: np.ndarray) -> torch.Tensor:
+        if self._multilabel != (y.ndim == 2):
+            fitted = "a multilabel indicator matrix" if self._multilabel else "single labels"
+            raise ValueError(
+                f"y holds {'a multilabel indicator matrix' if y.ndim == 2 else 'single labels'}"
+                f", but the classifier was fitted on {fitted}."
+            )
+        if self._multilabel:
+            if y.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"y has {y.shape[1]} label columns, but the classifier was fitted with "
+                    f"{self.n_outputs_}."
+                )
+            return torch.from_numpy(y.astype(np.float32))
         unseen = np.setdiff1d(np.unique(y), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -147,8 +196,21 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     # -- skorch extension points --------------------------------------------------------
 
+    @property
+    def _default_criterion(self):
+        # One sigmoid per label for multilabel y; a softmax over the classes otherwise.
+        if self._multilabel:
+            return torch.nn.BCEWithLogitsLoss
+        return torch.nn.CrossEntropyLoss
+
     def _criterion_kwargs(self) -> dict:
         return {"weight": self.class_weight_}
+
+    def _loss_mass(self, targets: torch.Tensor) -> torch.Tensor:
+        # With class weights, torch's mean divides by the summed weights of the targets.
+        if self.class_weight_ is None or targets.dim() > 1:
+            return super()._loss_mass(targets)
+        return self.class_weight_.to(targets.device)[targets]
 
     def _metric_callbacks(self):
         return [("valid_acc", ValidAccuracy())] if self.early_stopping else []
@@ -157,6 +219,9 @@ class RNNClassifier(ClassifierMixin, RNNBase):
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, ``(n_samples, n_classes)``, columns ordered as ``classes_``.
+
+        With multilabel ``y``, each label's own probability (one sigmoid per label), as
+        scikit-learn's multilabel classifiers return them.
 
         Parameters
         ----------
@@ -167,11 +232,36 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         -------
         ndarray of shape (n_samples, n_classes)
         """
-        logits = self._pooled_outputs(X)
-        return torch.softmax(logits.double(), dim=1).numpy()
+        logits = self._pooled_outputs(X).double()
+        if self._multilabel:
+            return torch.sigmoid(logits).numpy()
+        return torch.softmax(logits, dim=1).numpy()
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`, computed from the logits.
+
+        The log-softmax of the logits (log-sigmoid per label for multilabel ``y``), so
+        probabilities that round to 0 still have finite logarithms.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        logits = self._pooled_outputs(X).double()
+        if self._multilabel:
+            return torch.nn.functional.logsigmoid(logits).numpy()
+        return torch.log_softmax(logits, dim=1).numpy()
 
     def predict(self, X) -> np.ndarray:
         """The most probable label of each sequence.
+
+        With multilabel ``y``, the indicator matrix of the labels whose probability
+        exceeds 0.5, in the dtype of ``y``.
 
         Parameters
         ----------
@@ -183,11 +273,14 @@ class RNNClassifier(ClassifierMixin, RNNBase):
         ndarray of shape (n_samples,)
         """
         logits = self._pooled_outputs(X)
+        if self._multilabel:
+            return (logits > 0).numpy().astype(self.indicator_dtype_)
         return self.classes_[logits.argmax(1).numpy()]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = True
         return tags
 
 

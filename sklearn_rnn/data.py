@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import skorch.dataset
 import torch
 
+from sklearn_rnn._weights import SAMPLE_WEIGHT
 from sklearn_rnn.sequences import EncodedSequences
 from sklearn_rnn.token_features import TokenFeatures
 
@@ -68,6 +69,10 @@ class SequenceDataset(skorch.dataset.Dataset):
     y : ndarray or None, default=None
         The targets in the user's form, one entry per sequence (what skorch's scoring
         callbacks compare predictions with).
+    weights : torch.Tensor of shape (n_samples,) or None, default=None
+        The training weight of each sequence (:mod:`sklearn_rnn._weights`); a batch
+        carries its rows as ``"sample_weight"``, which the loss reads and the module
+        never sees.
 
     Examples
     --------
@@ -87,11 +92,12 @@ class SequenceDataset(skorch.dataset.Dataset):
     [[2, 3], [2, 0]]
     """
 
-    def __init__(self, sequences: EncodedSequences, targets=None, y=None):
+    def __init__(self, sequences: EncodedSequences, targets=None, y=None, weights=None):
         # skorch's own __init__ would store and index X and y itself; nothing of it is used.
         self.sequences = sequences
         self.targets = targets
         self._y = y
+        self.weights = weights
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -116,6 +122,8 @@ class SequenceDataset(skorch.dataset.Dataset):
             X.update(_char_batch(features, indices))
         if features is not None and features.shapes is not None:
             X["shapes"] = pad_batch(features.shapes, indices)  # (B, T)
+        if self.weights is not None:
+            X[SAMPLE_WEIGHT] = self.weights[indices]  # (B,)
         if self.targets is None:
             y = None
         elif isinstance(self.targets, EncodedSequences):
@@ -136,7 +144,8 @@ class SequenceDataset(skorch.dataset.Dataset):
         elif targets is not None:
             targets = targets[indices]
         y = None if self._y is None else self._y[indices.numpy()]
-        return SequenceDataset(self.sequences.select(indices), targets, y)
+        weights = None if self.weights is None else self.weights[indices]
+        return SequenceDataset(self.sequences.select(indices), targets, y, weights)
 
 
 def _char_batch(features: TokenFeatures, indices: torch.Tensor) -> dict:

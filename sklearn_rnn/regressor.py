@@ -10,6 +10,7 @@ from sklearn.utils import check_array
 from sklearn_rnn import _docs
 from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
+from sklearn_rnn._representation import PooledRepresentationMixin
 from sklearn_rnn.callbacks import ValidR2
 
 _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequence.
@@ -49,7 +50,7 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
     """
 
 
-class RNNRegressor(RegressorMixin, RNNBase):
+class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     def __init__(

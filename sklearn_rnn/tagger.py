@@ -15,11 +15,13 @@ from skorch.utils import to_tensor
 from sklearn_rnn import _docs
 from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
+from sklearn_rnn._tagger_prediction import PerStepPredictionMixin
+from sklearn_rnn._weights import SAMPLE_WEIGHT, check_sample_weight, weighted_loss
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.data import IGNORE_INDEX
 from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder, Vocabulary
 from sklearn_rnn.metrics import token_accuracy
-from sklearn_rnn.modules import TaggerModel, step_mask
+from sklearn_rnn.modules import TaggerModel
 
 # The shared word-embedding parameters; tokenizer and the rest are the tagger's own.
 # The tagger's own parameters, and shared ones whose meaning differs here.
@@ -164,7 +166,7 @@ _DOC = """Recurrent neural network sequence tagger: one label per token or time 
     """
 
 
-class RNNTagger(RNNBase):
+class RNNTagger(PerStepPredictionMixin, RNNBase):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
@@ -361,84 +363,32 @@ class RNNTagger(RNNBase):
         # y_pred: (B, T, C) emissions; y_true: (B, T) tag ids, IGNORE_INDEX past each end.
         y_true = to_tensor(y_true, device=self.device)
         y_pred = y_pred.float()  # validation emissions come from the float64 head
+        weights = X.get(SAMPLE_WEIGHT) if isinstance(X, dict) else None  # (B,) per sequence
         crf = getattr(self.module_, "crf", None)
         if crf is not None:
             mask = y_true != IGNORE_INDEX  # (B, T)
             # Summed sequence NLL per real step: on the scale of the cross-entropy, so the
             # same lr and clip_grad_norm suit both.
-            return crf(y_pred, y_true, mask).sum() / mask.sum()
-        return self.criterion_(y_pred.reshape(-1, y_pred.shape[-1]), y_true.reshape(-1))
+            nll = crf(y_pred, y_true, mask)  # (B,)
+            if weights is not None:
+                nll = weights.to(nll.device) * nll
+            return nll.sum() / mask.sum()
+        y_pred, y_flat = y_pred.reshape(-1, y_pred.shape[-1]), y_true.reshape(-1)
+        if weights is None:
+            return self.criterion_(y_pred, y_flat)
+        mass = self._loss_mass(y_true)
+        return weighted_loss(self.criterion_, y_pred, y_flat, weights, mass)
+
+    def _loss_mass(self, targets) -> torch.Tensor:
+        # The per-step mean: each sequence counts its real steps.
+        if isinstance(targets, EncodedSequences):
+            return targets.lengths
+        return (targets != IGNORE_INDEX).sum(1)
 
     def _metric_callbacks(self):
         return [("valid_acc", ValidAccuracy())] if self.early_stopping else []
 
-    # -- prediction ---------------------------------------------------------------------
-
-    def _per_step(self, X, output: str) -> tuple[torch.Tensor, torch.Tensor]:
-        """One row per real step of ``X``, concatenated in the caller's order.
-
-        ``output`` is ``"proba"`` (``(N, n_classes)`` float64) or ``"labels"`` (``(N,)``
-        tag ids). Returns the rows and each sequence's length.
-        """
-        dataset = self._prediction_dataset(X)
-        sequences = dataset.sequences
-        total = int(sequences.lengths.sum())
-        shape = (total, self.n_outputs_) if output == "proba" else (total,)
-        rows = torch.empty(shape, dtype=torch.float64 if output == "proba" else torch.int64)
-        crf = getattr(self.module_, "crf", None)
-        marginals = crf is not None and output == "proba"
-        for indices, lengths, emissions in self._outputs_by_batch(dataset, grad=marginals):
-            emissions = emissions.double()  # (B, T, C)
-            mask = step_mask(lengths.to(emissions.device), emissions.shape[1])  # (B, T)
-            if output == "labels":
-                out = crf.decode(emissions, mask) if crf is not None else emissions.argmax(2)
-            elif marginals:
-                out = crf.marginals(emissions, mask)  # (B, T, C)
-            else:
-                out = torch.softmax(emissions, dim=2)  # (B, T, C)
-            mask = mask.cpu()
-            positions = sequences.offsets[indices][:, None] + torch.arange(mask.shape[1])  # (B, T)
-            rows[positions[mask]] = out.cpu()[mask]
-        return rows, sequences.lengths
-
-    def predict_proba(self, X) -> list[np.ndarray]:
-        """Per-step tag probabilities, columns ordered as ``classes_``.
-
-        Without a CRF each step's softmax; with ``crf=True`` the CRF's marginal
-        probability of each tag at each step (forward-backward), whose argmax may
-        differ from the best path that :meth:`predict` returns.
-
-        Parameters
-        ----------
-        X : sequences
-            The same kind of input as in ``fit``: token lists or numeric series.
-
-        Returns
-        -------
-        list of ndarray of shape (T_i, n_classes)
-            One array per sequence, as long as the sequence.
-        """
-        rows, lengths = self._per_step(X, "proba")
-        return np.split(rows.numpy(), np.cumsum(lengths.numpy())[:-1])
-
-    def predict(self, X) -> list[list]:
-        """The most probable tag of each step (the best path with ``crf=True``).
-
-        Parameters
-        ----------
-        X : sequences
-            The same kind of input as in ``fit``: token lists or numeric series.
-
-        Returns
-        -------
-        list of list
-            One list of tags per sequence, as long as the sequence (``max_len`` does
-            not apply to prediction).
-        """
-        rows, lengths = self._per_step(X, "labels")
-        labels = self.classes_[rows.numpy()].tolist()
-        ends = np.cumsum(lengths.numpy()).tolist()
-        return [labels[end - n : end] for end, n in zip(ends, lengths.tolist(), strict=True)]
+    # -- scoring ------------------------------------------------------------------------
 
     def score(self, X, y, sample_weight=None) -> float:
         """Token accuracy: the share of all steps whose tag is predicted correctly.
@@ -449,8 +399,8 @@ class RNNTagger(RNNBase):
             Token lists or numeric series.
         y : list of label lists
             The true tags, one list per sequence and as long as it.
-        sample_weight : None
-            Not supported; present for scikit-learn's signature.
+        sample_weight : array-like of shape (n_samples,), default=None
+            One weight per sequence: each of its tags counts with that weight.
 
         Returns
         -------
@@ -459,10 +409,9 @@ class RNNTagger(RNNBase):
             (use :func:`sklearn_rnn.metrics.token_accuracy` to count them as errors).
         """
         check_is_fitted(self)
-        if sample_weight is not None:
-            raise ValueError("RNNTagger.score does not support sample_weight.")
         checked = self._check_X(X, reset=False)
         labels = self._check_y(y, checked)
+        weights = check_sample_weight(sample_weight, len(checked))
         unseen = np.setdiff1d(np.unique(np.concatenate(list(labels))), self.classes_)
         if len(unseen):
             raise ValueError(
@@ -470,7 +419,13 @@ class RNNTagger(RNNBase):
                 f"{self.classes_.tolist()}. To count them as errors instead, use "
                 "sklearn_rnn.metrics.token_accuracy(y, tagger.predict(X))."
             )
-        return token_accuracy(list(labels), self.predict(checked))
+        if weights is None:
+            return token_accuracy(list(labels), self.predict(checked))
+        lengths = np.fromiter(map(len, labels), dtype=np.int64, count=len(labels))
+        predicted = np.concatenate([np.asarray(p, dtype=object) for p in self.predict(checked)])
+        right = np.concatenate(list(labels)).astype(object) == predicted
+        step_weights = np.repeat(weights, lengths)
+        return float((step_weights * right).sum() / step_weights.sum())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

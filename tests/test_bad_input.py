@@ -58,7 +58,8 @@ def test_bad_X_in_fit(Estimator, case):
         (np.linspace(0, 1, 6) + 0.01, ValueError, "Unknown label type"),
         (["a", 1, "b", 2, "a", 1], TypeError, "one type"),
         (["a", None, "b", "a", "b", "a"], TypeError, "one type"),
-        ([[1, 0], [0, 1]] * 3, ValueError, "shape|label"),
+        # 0/1 columns are a multilabel indicator matrix; other label lists are not.
+        ([[1, 2], [0, 1]] * 3, TypeError, "binary indicator matrix"),
     ],
     ids=["single class", "continuous", "mixed types", "None label", "2D labels"],
 )
