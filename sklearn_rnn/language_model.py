@@ -129,6 +129,11 @@ class RNNLanguageModel(RNNBase):
         # language model has no use for: a fresh fit resets everything and draws the
         # fit's random stream; a continued one reuses the vocabulary.
         self._check_params()
+        if isinstance(self.max_epochs, str):  # the table may accept "auto" for the others
+            raise ValueError(
+                "Invalid value for parameter 'max_epochs': expected an int >= 0 (passes over "
+                f"the corpus), got {self.max_epochs!r}."
+            )
         fit_params = fit_params or {}
         if continue_training and self.__sklearn_is_fitted__():
             self._train(self._make_dataset(check_corpus(X)), fit_params)

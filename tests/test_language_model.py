@@ -265,3 +265,14 @@ def test_hidden_state_heatmap(fitted):
     matplotlib.use("Agg")
     ax = plotting.plot_hidden_states(fitted, "the cat sat", units=[0, 3])
     assert ax is not None
+
+
+def test_kneser_ney_baseline_is_a_distribution(load_script):
+    # The benchmark's n-gram baseline: for any history its probabilities over the
+    # training characters plus one unseen character sum to 1.
+    bench = load_script("benchmarks/language_model.py")
+    model = bench.KneserNeyChars(3).fit("abracadabra, cadabra! " * 10)
+    for history in ["ab", "ra", "zz", "a", ""]:
+        total = sum(model.prob(history, c) for c in model.vocab) + model.prob(history, "\0")
+        assert total == pytest.approx(1.0)
+    assert model.nats_per_char("abracadabra") < math.log(len(model.vocab))

@@ -35,6 +35,7 @@ def test_bad_corpus(X, error, match):
         ("dropout", 1.0),
         ("lowercase", "yes"),
         ("clip_grad_norm", -1.0),
+        ("max_epochs", "auto"),
     ],
 )
 def test_bad_parameters(param, value):
