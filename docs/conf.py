@@ -161,7 +161,6 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
-    "reference_url": {"sklearn_rnn": None},
     "doc_module": ("sklearn_rnn",),
     "backreferences_dir": "generated/backreferences",
     "matplotlib_animations": False,
