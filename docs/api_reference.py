@@ -17,7 +17,7 @@ from pathlib import Path
 
 PACKAGE = "sklearn_rnn"
 
-#: One line under each module's heading; a module missing here gets its docstring's first line.
+#: A line under a module's docstring on the reference page (the docstring itself is shown).
 SUMMARIES = {
     PACKAGE: "The estimators and the functions most programs need, in one import.",
 }
@@ -71,13 +71,6 @@ def public_api() -> list[tuple[str, list[str]]]:
     return sections
 
 
-def _summary(module_name: str) -> str:
-    if module_name in SUMMARIES:
-        return SUMMARIES[module_name]
-    doc = inspect.getdoc(importlib.import_module(module_name)) or ""
-    return doc.split("\n\n")[0].replace("\n", " ").strip()
-
-
 def api_page() -> str:
     """The reStructuredText of the API reference page."""
     lines = [
@@ -102,7 +95,7 @@ def api_page() -> str:
             "   :no-members:",
             "   :no-index:",
             "",
-            _summary(module_name),
+            SUMMARIES.get(module_name, ""),
             "",
             f".. currentmodule:: {module_name}",
             "",
