@@ -36,6 +36,7 @@ from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn._states import HiddenStatesMixin
 from sklearn_rnn._training import TrainingMixin
 from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
+from sklearn_rnn._training_budget import resolve_early_stopping, resolve_max_epochs
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import UNK_ID, SequenceEncoder
 from sklearn_rnn.exceptions import TrainingDivergedError
@@ -185,6 +186,7 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             X,
             y,
             continue_training=True,
+            one_epoch=True,
             classes=classes,
             sample_weight=sample_weight,
             fit_params=fit_params,
@@ -196,13 +198,18 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
         y,
         *,
         continue_training: bool,
+        one_epoch: bool = False,
         classes=None,
         sample_weight=None,
         fit_params=None,
     ):
-        """The one fit path: a fresh fit, or more training of a fitted estimator."""
+        """The one fit path: a fresh fit, or more training of a fitted estimator.
+
+        ``one_epoch``: a ``partial_fit`` call, which trains one epoch when
+        ``max_epochs="auto"``.
+        """
         self._check_params()
-        if self.early_stopping and continue_training:
+        if self.early_stopping is True and continue_training:
             raise ValueError(
                 "early_stopping=True cannot be combined with partial_fit or warm_start=True: "
                 "each call would hold out different validation data. Set early_stopping=False "
@@ -212,7 +219,8 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
         if incremental:
             checked = self._check_X(X, reset=False)
             dataset = self._make_dataset(checked, y, training=True, sample_weight=sample_weight)
-            self._train(dataset, fit_params or {})
+            self.early_stopping_ = False  # partial_fit/warm_start never hold data out
+            self._train(dataset, fit_params or {}, one_epoch)
             return self
         self._reset_fitted_state()
         try:
@@ -221,8 +229,11 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             )
             checked = self._check_X(X, reset=True)
             dataset = self._fit_encoders(checked, y, classes, sample_weight)
+            self.early_stopping_ = resolve_early_stopping(
+                self.early_stopping, self.validation_fraction, len(dataset), continue_training
+            )
             self._initialize_network()
-            self._train(dataset, fit_params or {})
+            self._train(dataset, fit_params or {}, one_epoch)
         except BaseException:
             self._reset_fitted_state()  # never leave a half-fitted estimator
             raise
@@ -276,11 +287,13 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
         self.torch_rng_state_ = generator.get_state()
         vars(self).pop("_pretrained_matrix", None)  # copied into the embedding
 
-    def _train(self, dataset: SequenceDataset, fit_params: dict) -> None:
+    def _train(self, dataset: SequenceDataset, fit_params: dict, one_epoch: bool) -> None:
+        n_train = len(dataset) - (self._n_validation(len(dataset)) if self.early_stopping_ else 0)
+        self.max_epochs_ = resolve_max_epochs(self.max_epochs, n_train, self.batch_size, one_epoch)
         self._fit_generator = self._generator()
         self._forward_is_random = self._module_draws_random_numbers()
         try:
-            NeuralNet.partial_fit(self, dataset, None, **fit_params)
+            NeuralNet.partial_fit(self, dataset, None, epochs=self.max_epochs_, **fit_params)
         except TrainingDivergedError:
             self._reset_fitted_state()  # never leave a model that silently predicts garbage
             raise

@@ -130,8 +130,14 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         ("Learning rate of the optimizer."),
     ),
     "max_epochs": (
-        "int",
-        ("Passes over the training data."),
+        'int or "auto"',
+        (
+            "Passes over the training data (at most: ``n_iter_no_change`` may stop training\n"
+            'sooner). ``"auto"`` budgets optimizer steps rather than epochs, so that 50\n'
+            "sequences train as long as 50,000: enough epochs for 1,000 steps of\n"
+            "``batch_size``, at least 10 and at most 500; ``partial_fit`` then trains one\n"
+            "epoch per call."
+        ),
     ),
     "batch_size": (
         "int",
@@ -142,12 +148,15 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         ("Further optimizer arguments go as ``optimizer__name=value``."),
     ),
     "early_stopping": (
-        "bool",
+        'bool or "auto"',
         (
             "Hold out ``validation_fraction`` of the training data{stratified}, stop when the\n"
             "validation score ({score}) has not improved for ``patience`` epochs, and keep the\n"
-            "best epoch's weights. Without it all of ``X`` is used for training. Cannot be\n"
-            "combined with ``warm_start=True`` or ``partial_fit``."
+            "best epoch's weights. Without it all of ``X`` is used for training. ``True``\n"
+            'cannot be combined with ``warm_start=True`` or ``partial_fit``. ``"auto"`` turns\n'
+            "it on for a fit on 10,000 sequences or more (as scikit-learn's\n"
+            "``HistGradientBoostingClassifier``) and off for smaller data and incremental\n"
+            "training."
         ),
     ),
     "validation_fraction": (
@@ -157,6 +166,24 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "patience": (
         "int",
         ("Epochs without improvement before early stopping."),
+    ),
+    "tol": (
+        "float",
+        (
+            "Without early stopping: the least improvement of the training loss that counts\n"
+            "for ``n_iter_no_change``."
+        ),
+    ),
+    "n_iter_no_change": (
+        "int or None",
+        (
+            "Without early stopping, training stops once the training loss has not improved\n"
+            "by ``tol`` for this many consecutive epochs (the convergence test of\n"
+            "scikit-learn's ``MLPClassifier``); None trains all ``max_epochs``. Off by\n"
+            "default: with a few mini-batches per epoch the training loss is noisy, and on\n"
+            "GunPoint ``n_iter_no_change=10`` stopped a fit at epoch 61 of 500, at 0.787\n"
+            "test accuracy."
+        ),
     ),
     "random_state": (
         "int, RandomState instance or None",

@@ -58,6 +58,18 @@ def _bool():
     return check
 
 
+def _auto_or(check_other):
+    """Accept ``"auto"`` or whatever ``check_other`` accepts."""
+
+    def check(value):
+        if isinstance(value, str) and value == "auto":
+            return True, ""
+        ok, expected = check_other(value)
+        return ok, f'"auto" or {expected}'
+
+    return check
+
+
 def _tokenizer(value):
     return value in ("word", "char", "whitespace") or callable(value), (
         "'word', 'char', 'whitespace' or a callable str -> list[str]"
@@ -139,10 +151,12 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "standardize": _bool(),
     "clip_grad_norm": _positive_real(none_ok=True),
     "lr": _positive_real(),
-    "max_epochs": _int_at_least(0),
+    "max_epochs": _auto_or(_int_at_least(0)),
     "batch_size": _int_at_least(1),
     "bptt": _int_at_least(1),
-    "early_stopping": _bool(),
+    "early_stopping": _auto_or(_bool()),
+    "tol": _real_in(0.0, float("inf"), high_inclusive=False),
+    "n_iter_no_change": _int_at_least(1, none_ok=True),
     "validation_fraction": _real_in(0.0, 1.0, high_inclusive=False),
     "patience": _int_at_least(1),
     "class_weight": _class_weight,
@@ -194,7 +208,9 @@ def check_hyperparameters(estimator) -> None:
                 f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
             )
     _check_routed_parameters(estimator)
-    if getattr(estimator, "early_stopping", False) and not 0 < estimator.validation_fraction < 1:
+    if getattr(estimator, "early_stopping", False) is True and not (
+        0 < estimator.validation_fraction < 1
+    ):
         raise ValueError(
             "Invalid value for parameter 'validation_fraction': expected a float in (0, 1) "
             f"when early_stopping=True, got {estimator.validation_fraction!r}."

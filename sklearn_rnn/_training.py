@@ -18,6 +18,7 @@ from sklearn_rnn.callbacks import (
     EarlyStoppingByScore,
     EpochProgressBar,
     GradientClipping,
+    TrainingLossPlateau,
 )
 from sklearn_rnn.data import BatchIterator
 from sklearn_rnn.embeddings import pretrained_embedding_matrix
@@ -64,9 +65,12 @@ class TrainingMixin:
         extra = self._metric_callbacks()
         if self.clip_grad_norm is not None:
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
-        if self.early_stopping:
+        if self.early_stopping_:
             stopper = EarlyStoppingByScore(self._early_stopping_scores, patience=self.patience)
             extra.append(("early_stopping", stopper))
+        elif self.n_iter_no_change is not None:
+            plateau = TrainingLossPlateau(tol=self.tol, n_iter_no_change=self.n_iter_no_change)
+            extra.append(("training_loss_plateau", plateau))
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
         for _, callback in extra:
@@ -217,10 +221,14 @@ class TrainingMixin:
         generator = self._fit_generator if training else None
         return BatchIterator(dataset, self.batch_size, shuffle=training, generator=generator)
 
+    def _n_validation(self, n_samples: int) -> int:
+        """How many of ``n_samples`` training sequences early stopping holds out."""
+        return int(np.ceil(self.validation_fraction * n_samples))
+
     def get_split_datasets(self, X, y=None, **fit_params):
-        if not self.early_stopping:
+        if not self.early_stopping_:
             return X, None
-        n_valid = int(np.ceil(self.validation_fraction * len(X)))
+        n_valid = self._n_validation(len(X))
         stratify = None
         if self._is_classifier and X.targets.dim() == 1:  # not multilabel indicator rows
             targets = X.targets.numpy()

@@ -237,6 +237,43 @@ class EarlyStoppingByScore(EarlyStopping):
         return super()._calc_new_threshold(score)
 
 
+class TrainingLossPlateau(EarlyStopping):
+    """Stop when the training loss has stopped falling (``tol``/``n_iter_no_change``).
+
+    The convergence test of scikit-learn's ``MLPClassifier``: training ends once the
+    training loss has not improved on its best value by at least ``tol`` for
+    ``n_iter_no_change`` consecutive epochs. Used when nothing is held out for
+    validation, so that a generous epoch budget does not train on after convergence.
+
+    Parameters
+    ----------
+    tol : float
+        The least improvement of the training loss that counts.
+    n_iter_no_change : int
+        Epochs without such an improvement before training stops.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNClassifier
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=200, tol=0.5, n_iter_no_change=2,
+    ...                     random_state=0).fit(["good", "bad"] * 4, [1, 0] * 4)
+    >>> len(clf.history) < 200  # the loss cannot fall by 0.5 for long
+    True
+    """
+
+    def __init__(self, tol: float, n_iter_no_change: int):
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        super().__init__(
+            monitor="train_loss",
+            patience=n_iter_no_change,
+            threshold=tol,
+            threshold_mode="abs",
+            lower_is_better=True,
+            load_best=False,
+        )
+
+
 class EpochProgressBar(ProgressBar):
     r"""skorch's per-batch progress bar, left on screen after each epoch.
 

@@ -83,12 +83,14 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         standardize: bool = True,
         clip_grad_norm: float | None = 1.0,
         lr: float = 0.001,
-        max_epochs: int = 10,
+        max_epochs: int | str = "auto",
         batch_size: int = 32,
         optimizer=torch.optim.Adam,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         patience: int = 5,
+        tol: float = 1e-4,
+        n_iter_no_change: int | None = None,
         class_weight=None,
         random_state: int | None = None,
         device: str = "cpu",
@@ -213,7 +215,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         return self.class_weight_.to(targets.device)[targets]
 
     def _metric_callbacks(self):
-        return [("valid_acc", ValidAccuracy())] if self.early_stopping else []
+        return [("valid_acc", ValidAccuracy())] if self.early_stopping_ else []
 
     # -- prediction ---------------------------------------------------------------------
 

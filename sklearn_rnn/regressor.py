@@ -76,12 +76,14 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
         scale_target: bool = True,
         clip_grad_norm: float | None = 1.0,
         lr: float = 0.001,
-        max_epochs: int = 10,
+        max_epochs: int | str = "auto",
         batch_size: int = 32,
         optimizer=torch.optim.Adam,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         patience: int = 5,
+        tol: float = 1e-4,
+        n_iter_no_change: int | None = None,
         random_state: int | None = None,
         device: str = "cpu",
         verbose: int = 0,
@@ -130,7 +132,7 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
     # -- skorch extension points --------------------------------------------------------
 
     def _metric_callbacks(self):
-        return [("valid_r2", ValidR2())] if self.early_stopping else []
+        return [("valid_r2", ValidR2())] if self.early_stopping_ else []
 
     # -- prediction ---------------------------------------------------------------------
 

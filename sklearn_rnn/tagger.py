@@ -196,12 +196,14 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
         standardize: bool = True,
         clip_grad_norm: float | None = 5.0,
         lr: float = 0.002,
-        max_epochs: int = 10,
+        max_epochs: int | str = "auto",
         batch_size: int = 32,
         optimizer=torch.optim.Adam,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         patience: int = 5,
+        tol: float = 1e-4,
+        n_iter_no_change: int | None = None,
         random_state: int | None = None,
         device: str = "cpu",
         verbose: int = 0,
@@ -386,7 +388,7 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
         return (targets != IGNORE_INDEX).sum(1)
 
     def _metric_callbacks(self):
-        return [("valid_acc", ValidAccuracy())] if self.early_stopping else []
+        return [("valid_acc", ValidAccuracy())] if self.early_stopping_ else []
 
     # -- scoring ------------------------------------------------------------------------
 

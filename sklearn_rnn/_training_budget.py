@@ -1,0 +1,63 @@
+"""How long a fit trains when ``max_epochs`` and ``early_stopping`` are ``"auto"``.
+
+A fixed epoch count is the wrong unit across data sizes: 10 epochs are a few dozen
+optimizer steps on 50 series and thousands on 100,000 texts. ``"auto"`` budgets
+optimizer steps instead, and switches validation-based early stopping on where the
+held-out share is large enough to measure progress on.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: ``max_epochs="auto"`` trains at least this many optimizer steps ...
+AUTO_MIN_STEPS = 1000
+#: ... in at least this many epochs ...
+AUTO_MIN_EPOCHS = 10
+#: ... and at most this many.
+AUTO_MAX_EPOCHS = 500
+#: ``early_stopping="auto"`` holds data out from this many training sequences on.
+AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
+
+
+def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: bool) -> int:
+    """The number of epochs a fit (or, with ``one_epoch``, a ``partial_fit`` call) trains.
+
+    Examples
+    --------
+    >>> resolve_max_epochs("auto", n_train=50, batch_size=32, one_epoch=False)  # 2 steps/epoch
+    500
+    >>> resolve_max_epochs("auto", n_train=100_000, batch_size=32, one_epoch=False)
+    10
+    >>> resolve_max_epochs("auto", 50, 32, one_epoch=True), resolve_max_epochs(7, 50, 32, False)
+    (1, 7)
+    """
+    if max_epochs != "auto":
+        return max_epochs
+    if one_epoch:
+        return 1  # one pass per call, as MLPClassifier.partial_fit
+    steps_per_epoch = math.ceil(n_train / batch_size)
+    epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
+    return min(max(epochs, AUTO_MIN_EPOCHS), AUTO_MAX_EPOCHS)
+
+
+def resolve_early_stopping(
+    early_stopping, validation_fraction: float, n_samples: int, continue_training: bool
+) -> bool:
+    """Whether this fit holds out validation data and stops on its score.
+
+    Examples
+    --------
+    >>> resolve_early_stopping("auto", 0.1, n_samples=50_000, continue_training=False)
+    True
+    >>> resolve_early_stopping("auto", 0.1, n_samples=500, continue_training=False)
+    False
+    """
+    if early_stopping != "auto":
+        return bool(early_stopping)
+    # Incremental training cannot hold out the same data at every call.
+    return (
+        not continue_training
+        and validation_fraction > 0
+        and n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+    )
