@@ -48,19 +48,21 @@ LANGUAGE_MODEL = dict(
 
 
 def run_mr(args) -> None:
+    classifier = {**CLASSIFIER, "pooling": args.pooling}
+    language_model = {**LANGUAGE_MODEL, "max_epochs": args.lm_epochs}
     texts, labels = load_mr(args.data_dir)
     texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
     folds = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, labels))
     print(f"# MR, {len(texts):,} sentences, first {args.folds} of 10 stratified folds")
-    print(f"classifier {ARCHITECTURE | CLASSIFIER}\nlanguage model {LANGUAGE_MODEL}", flush=True)
+    print(f"classifier {ARCHITECTURE | classifier}\nlanguage model {language_model}", flush=True)
     scores = {"random init": [], "LM init": []}
     for k, (train, test) in enumerate(folds[: args.folds]):
         t = time.perf_counter()
-        lm = RNNLanguageModel(**ARCHITECTURE, **LANGUAGE_MODEL, random_state=k)
+        lm = RNNLanguageModel(**ARCHITECTURE, **language_model, random_state=k)
         lm.fit(list(texts[train]))
         lm_seconds = time.perf_counter() - t
-        plain = RNNClassifier(**ARCHITECTURE, **CLASSIFIER, random_state=k)
-        started = RNNClassifier(**{**CLASSIFIER, **init_from_language_model(lm)}, random_state=k)
+        plain = RNNClassifier(**ARCHITECTURE, **classifier, random_state=k)
+        started = RNNClassifier(**{**classifier, **init_from_language_model(lm)}, random_state=k)
         for name, clf in (("random init", plain), ("LM init", started)):
             clf.fit(list(texts[train]), labels[train])
             scores[name].append(clf.score(list(texts[test]), labels[test]))
