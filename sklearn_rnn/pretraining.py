@@ -30,7 +30,8 @@ class RecurrentInit(Callback):
     --------
     >>> from sklearn_rnn import RNNClassifier
     >>> w = {"weight_hh_l0": np.zeros((4, 4), np.float32)}
-    >>> clf = RNNClassifier(cell="rnn", hidden_size=4, max_epochs=0, callbacks=[RecurrentInit(w)])
+    >>> clf = RNNClassifier(cell="rnn", hidden_size=4, bidirectional=False, max_epochs=0,
+    ...                     callbacks=[RecurrentInit(w)])
     >>> float(clf.fit(["a", "b"], [0, 1]).module_.core.rnn.weight_hh_l0.detach().abs().sum())
     0.0
     """
