@@ -324,3 +324,19 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
     out = capsys.readouterr().out
     assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
     assert "| greedy |" in out and "| beam 5 |" in out
+
+
+@pytest.mark.slow
+def test_learns_pronunciations_from_a_cmudict_sample(data_dir):
+    from sklearn_rnn.datasets import load_cmudict, split_pronunciations
+    from sklearn_rnn.metrics import token_error_rate
+
+    path = data_dir / "cmudict" / "cmudict.dict"
+    if not path.is_file():
+        pytest.skip("CMUdict not found")
+    w_train, w_test, p_train, p_test = split_pronunciations(*load_cmudict(path, stress=False))
+    model = RNNSeq2Seq(hidden_size=64, max_epochs=5, random_state=0)
+    model.fit(w_train[:4000], p_train[:4000])
+    greedy = token_error_rate(p_test[:300], model.set_params(beam_size=1).predict(w_test[:300]))
+    beam = token_error_rate(p_test[:300], model.set_params(beam_size=5).predict(w_test[:300]))
+    assert greedy < 0.5 and beam <= greedy + 0.01  # untrained: ~1.0
