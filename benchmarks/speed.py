@@ -385,6 +385,8 @@ class Estimator:
             batch_size=BATCH_SIZE,
             max_epochs=1,
             warm_start=True,
+            early_stopping=False,
+            dropout=0.0,
             random_state=SEED,
             callbacks=[("bench_clock", self.clock)],
             verbose=0,
@@ -575,6 +577,8 @@ def check_same_model(workload, X, y):
             pooling="last",
             random_state=SEED,
             max_epochs=0,
+            early_stopping=False,
+            dropout=0.0,
             batch_size=BATCH_SIZE,
             **kwargs,
         )

@@ -34,6 +34,7 @@ from sklearn_rnn import _validation as v
 from sklearn_rnn._prediction import PredictionMixin
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn._states import HiddenStatesMixin
+from sklearn_rnn._kind_defaults import KIND_DEPENDENT, resolve_for_kind
 from sklearn_rnn._training import TrainingMixin
 from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
 from sklearn_rnn._training_budget import resolve_early_stopping, resolve_max_epochs
@@ -257,7 +258,9 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
         sequences = self.encoder_.fit_transform(X)
         if X.kind == v.NUMERIC:
             self.n_features_in_ = self.encoder_.n_features_
-        self.pooling_ = self._resolve_pooling(X.kind)
+        for name in KIND_DEPENDENT:  # "auto" values by input kind
+            if hasattr(self, name):
+                setattr(self, name + "_", resolve_for_kind(name, getattr(self, name), X.kind))
         self._fit_input_statistics(sequences)
         if self.embeddings is not None:
             self._pretrained_matrix = self._pretrained_embeddings()
@@ -348,13 +351,6 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             max_len=self.max_len,
             standardize=self.standardize,
         )
-
-    def _resolve_pooling(self, kind: str) -> str:
-        pooling = getattr(self, "pooling", None)
-        if pooling != "auto":
-            return pooling
-        # Max pooling is the strongest for text; the last step for series (measured).
-        return "max" if kind in v.TOKEN_KINDS else "last"
 
     # -- X validation -------------------------------------------------------------------
 

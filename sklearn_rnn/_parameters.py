@@ -137,10 +137,10 @@ def _class_weight(value):
 # One row per hyperparameter shared by the estimators: name -> checker.
 HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "cell": _one_of("rnn", "lstm", "gru"),
-    "hidden_size": _int_at_least(1),
+    "hidden_size": _auto_or(_int_at_least(1)),
     "num_layers": _int_at_least(1),
     "bidirectional": _bool(),
-    "dropout": _real_in(0.0, 1.0, high_inclusive=False),
+    "dropout": _auto_or(_real_in(0.0, 1.0, high_inclusive=False)),
     "pooling": _one_of("auto", "last", "mean", "max"),
     "embedding_dim": _int_at_least(1),
     "tokenizer": _tokenizer,
@@ -150,7 +150,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "max_len": _int_at_least(1, none_ok=True),
     "standardize": _bool(),
     "clip_grad_norm": _positive_real(none_ok=True),
-    "lr": _positive_real(),
+    "lr": _auto_or(_positive_real()),
     "max_epochs": _auto_or(_int_at_least(0)),
     "batch_size": _int_at_least(1),
     "bptt": _int_at_least(1),

@@ -107,10 +107,10 @@ class TrainingMixin:
         """The hyperparameters every built-in network takes from the estimator."""
         return dict(
             cell=self.cell,
-            hidden_size=self.hidden_size,
+            hidden_size=self.hidden_size_,
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,
-            dropout=self.dropout,
+            dropout=self.dropout_,
             embedding_dim=self.embedding_dim,
             single_bias=self.single_bias,
             sparse_embeddings=self.sparse_embeddings,
@@ -161,11 +161,13 @@ class TrainingMixin:
         dense = [(n, p) for n, p in self.get_all_learnable_params() if p is not embedding]
         args, kwargs = self.get_params_for_optimizer("optimizer", dense)
         self.optimizer_ = self.optimizer(*args, **kwargs)
-        self.sparse_optimizer_ = torch.optim.SparseAdam([embedding], lr=self.lr)
+        self.sparse_optimizer_ = torch.optim.SparseAdam([embedding], lr=self.lr_)
         return self
 
     def get_params_for_optimizer(self, prefix, named_parameters):
         args, kwargs = super().get_params_for_optimizer(prefix, named_parameters)
+        if kwargs.get("lr") == "auto":  # skorch passes self.lr on; the fit resolved it
+            kwargs["lr"] = self.lr_
         # torch's default Adam on CPU updates tensor by tensor; on a text model the dense
         # update of the embedding then costs more than the recurrent math. The fused kernel
         # (torch >= 2.4) computes the same update, up to float rounding, ~10x faster.

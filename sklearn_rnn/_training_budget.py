@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 
-#: ``max_epochs="auto"`` trains at least this many optimizer steps ...
-AUTO_MIN_STEPS = 1000
+#: ``max_epochs="auto"`` trains at least this many optimizer steps (enough on the UCR
+#: sets: GunPoint, ItalyPowerDemand, BasicMotions; ``benchmarks/baselines.py``) ...
+AUTO_MIN_STEPS = 500
 #: ... in at least this many epochs ...
 AUTO_MIN_EPOCHS = 10
 #: ... and at most this many.
@@ -26,7 +27,7 @@ def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: boo
     Examples
     --------
     >>> resolve_max_epochs("auto", n_train=50, batch_size=32, one_epoch=False)  # 2 steps/epoch
-    500
+    250
     >>> resolve_max_epochs("auto", n_train=100_000, batch_size=32, one_epoch=False)
     10
     >>> resolve_max_epochs("auto", 50, 32, one_epoch=True), resolve_max_epochs(7, 50, 32, False)

@@ -36,7 +36,7 @@ class DivergenceGuard(Callback):
             epoch = len(net.history)
             raise TrainingDivergedError(
                 f"Training diverged: the loss became {value} in epoch {epoch}. Try a smaller "
-                f"learning rate (lr={net.lr!r} now) or gradient clipping (clip_grad_norm="
+                f"learning rate (lr={getattr(net, 'lr_', net.lr)!r} now) or gradient clipping (clip_grad_norm="
                 f"{net.clip_grad_norm!r} now; e.g. clip_grad_norm=1.0). The estimator was left "
                 "unfitted."
             )
@@ -218,6 +218,11 @@ class EarlyStoppingByScore(EarlyStopping):
     def on_epoch_end(self, net, **kwargs):
         self._current_ = [net.history[-1, key] for key, _ in self.scores]
         super().on_epoch_end(net, **kwargs)
+
+    def on_train_end(self, net, **kwargs):
+        if not net.history:  # max_epochs=0: no epoch to compare or restore
+            return
+        super().on_train_end(net, **kwargs)
 
     def _is_score_improved(self, score):
         if super()._is_score_improved(score):

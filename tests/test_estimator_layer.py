@@ -176,7 +176,7 @@ def test_batch_scoring_runs_on_padded_batches():
 def test_lr_scheduler_changes_the_learning_rate():
     scheduler = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
     clf = RNNClassifier(callbacks=[scheduler], **SMALL).fit(TEXTS, LABELS)
-    assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(1e-3 * 0.5**3)
+    assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(clf.lr_ * 0.5**3)
 
 
 def test_checkpoint_writes_the_weights(tmp_path):

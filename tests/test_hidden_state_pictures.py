@@ -16,7 +16,13 @@ def char_classifier():
     texts = ["good film", "bad film", "so good", "so bad", "good\ngood", "bad\nbad"] * 4
     labels = [1, 0, 1, 0, 1, 0] * 4
     clf = RNNClassifier(
-        hidden_size=6, tokenizer="char", lowercase=True, max_epochs=2, random_state=0
+        cell="lstm",
+        bidirectional=False,
+        hidden_size=6,
+        tokenizer="char",
+        lowercase=True,
+        max_epochs=2,
+        random_state=0,
     )
     return clf.fit(texts, labels)
 
@@ -37,7 +43,9 @@ def test_rank_units_finds_a_planted_unit(char_classifier):
 def test_rank_units_on_series_matches_numpy():
     rng = np.random.RandomState(0)
     X = rng.rand(30, 7, 1).astype(np.float32)
-    reg = RNNRegressor(hidden_size=5, max_epochs=3, random_state=0).fit(X, X.sum((1, 2)))
+    reg = RNNRegressor(
+        cell="lstm", bidirectional=False, hidden_size=5, max_epochs=3, random_state=0
+    ).fit(X, X.sum((1, 2)))
     signal = [np.cumsum(x[:, 0]) for x in X]
     units, r = rank_units(reg, X, signal, cell_state=True)
     cells = np.concatenate(reg.hidden_states(X, cell_state=True))
@@ -68,12 +76,16 @@ def test_heatmap_shows_the_states_with_the_text_under_them(char_classifier, tmp_
 
 
 def test_heatmap_of_words_wrapped_and_of_a_series(texts):
-    clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(*texts)
+    clf = RNNClassifier(
+        cell="lstm", bidirectional=False, hidden_size=4, max_epochs=1, random_state=0
+    ).fit(*texts)
     ax = plot_hidden_states(clf, "A great film, truly wonderful", wrap=2, cell_state=True)
     assert [t.get_text() for t in ax.texts] == ["A", "great", "film", ",", "truly", "wonderful"]
     assert len(ax.images) == 3 and ax.images[0].get_array().shape == (4, 2)
     X = np.random.RandomState(0).randn(10, 6, 2)
-    reg = RNNRegressor(hidden_size=3, max_epochs=1, random_state=0).fit(X, X.sum((1, 2)))
+    reg = RNNRegressor(
+        cell="lstm", bidirectional=False, hidden_size=3, max_epochs=1, random_state=0
+    ).fit(X, X.sum((1, 2)))
     ax = plot_hidden_states(reg, X[0], units=0)
     assert ax.images[0].get_array().shape == (1, 6) and not ax.texts
 

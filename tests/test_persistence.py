@@ -399,7 +399,10 @@ def test_flipped_bytes_in_the_weights(saved):
 
 def test_weights_of_the_wrong_shape(saved):
     config = read_config(saved)
-    config["params"]["hidden_size"] = 16  # the stored weights are for 8
+    # the stored weights are for 8 (the architecture is built from the fitted value)
+    config["params"]["hidden_size"] = 16
+    if "hidden_size_" in config["fitted"]:
+        config["fitted"]["hidden_size_"] = 16
     _rewrite(saved, config=config)
     with pytest.raises(ValueError, match="weights .* do not match the architecture"):
         load(saved)

@@ -23,7 +23,12 @@ def series():
 def test_head_of_transform_is_the_decision_function(series, bidirectional, pooling):
     X, y = series
     clf = RNNClassifier(
-        hidden_size=6, bidirectional=bidirectional, pooling=pooling, max_epochs=2, random_state=0
+        cell="lstm",
+        hidden_size=6,
+        bidirectional=bidirectional,
+        pooling=pooling,
+        max_epochs=2,
+        random_state=0,
     ).fit(X, y)
     features = clf.transform(X)
     assert features.shape == (len(X), 12 if bidirectional else 6)
@@ -36,7 +41,9 @@ def test_head_of_transform_is_the_decision_function(series, bidirectional, pooli
 
 
 def test_transform_is_batch_invariant_and_named(texts):
-    clf = RNNClassifier(hidden_size=5, max_epochs=2, random_state=0).fit(*texts)
+    clf = RNNClassifier(
+        cell="lstm", bidirectional=False, hidden_size=5, max_epochs=2, random_state=0
+    ).fit(*texts)
     alone = clf.transform(["a great film"])
     for batch_size in (1, 3, 64):
         clf.set_params(batch_size=batch_size)
@@ -47,7 +54,9 @@ def test_transform_is_batch_invariant_and_named(texts):
 
 
 def test_transform_feeds_another_estimator_and_pandas_output(texts):
-    clf = RNNClassifier(hidden_size=8, max_epochs=5, lr=0.01, random_state=0).fit(*texts)
+    clf = RNNClassifier(
+        cell="lstm", bidirectional=False, hidden_size=8, max_epochs=5, lr=0.01, random_state=0
+    ).fit(*texts)
     pipe = make_pipeline(clf, LogisticRegression())
     # A fitted RNN as a feature extractor: its features separate the classes.
     features = clf.transform(texts[0])
@@ -62,7 +71,9 @@ def test_transform_feeds_another_estimator_and_pandas_output(texts):
 def test_regressor_transform(series):
     X, _ = series
     target = np.array([x.sum() for x in X])
-    reg = RNNRegressor(hidden_size=4, max_epochs=2, random_state=0).fit(X, target)
+    reg = RNNRegressor(
+        cell="lstm", bidirectional=False, hidden_size=4, max_epochs=2, random_state=0
+    ).fit(X, target)
     features = reg.transform(X)
     with torch.inference_mode():
         scaled = reg.module_.head.eval()(torch.from_numpy(features)).numpy()[:, 0]
@@ -121,14 +132,23 @@ def test_top_layer_states_are_the_core_outputs(series, cell, bidirectional):
 
 def test_last_pooling_reads_the_last_states(series):
     X, y = series
-    clf = RNNClassifier(hidden_size=4, pooling="last", max_epochs=1, random_state=0).fit(X, y)
+    clf = RNNClassifier(
+        cell="lstm",
+        bidirectional=False,
+        hidden_size=4,
+        pooling="last",
+        max_epochs=1,
+        random_state=0,
+    ).fit(X, y)
     last = np.stack([s[-1] for s in clf.hidden_states(X)])
     np.testing.assert_allclose(last, clf.transform(X), atol=1e-6)
 
 
 def test_lstm_cell_states_agree_with_the_hidden_states(series):
     X, y = series
-    clf = RNNClassifier(hidden_size=4, num_layers=2, max_epochs=1, random_state=0).fit(X, y)
+    clf = RNNClassifier(
+        cell="lstm", bidirectional=False, hidden_size=4, num_layers=2, max_epochs=1, random_state=0
+    ).fit(X, y)
     cells = clf.hidden_states(X, layer=0, cell_state=True)
     hidden = clf.hidden_states(X, layer=0)
     # h_t = o_t * tanh(c_t) with 0 < o_t < 1: |h_t| < |tanh(c_t)|, same sign.
@@ -146,7 +166,9 @@ def test_lstm_cell_states_agree_with_the_hidden_states(series):
 
 
 def test_states_are_batch_invariant_and_never_include_padding(texts):
-    clf = RNNClassifier(hidden_size=4, bidirectional=True, max_epochs=1, random_state=0)
+    clf = RNNClassifier(
+        cell="lstm", hidden_size=4, bidirectional=True, max_epochs=1, random_state=0
+    )
     clf.fit(*texts)
     alone = clf.hidden_states(["a great film"], cell_state=True)[0]
     assert alone.shape == (3, 8)
@@ -167,7 +189,9 @@ def test_tagger_hidden_states_align_with_tokens():
 
 def test_hidden_states_bad_arguments(series):
     X, y = series
-    gru = RNNClassifier(cell="gru", hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    gru = RNNClassifier(
+        bidirectional=False, cell="gru", hidden_size=4, max_epochs=1, random_state=0
+    ).fit(X, y)
     with pytest.raises(ValueError, match="'layer'.*\\[-1, 1\\)"):
         gru.hidden_states(X, layer=1)
     with pytest.raises(ValueError, match="'layer'"):

@@ -57,8 +57,8 @@ def test_grid_search_on_dask_cluster_matches_default_backend(digits, cluster, n_
 
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_html_repr_names_class_and_changed_parameters(Estimator):
-    estimator = Estimator(cell="gru", hidden_size=7)
-    assert repr(estimator) == f"{Estimator.__name__}(cell='gru', hidden_size=7)"
+    estimator = Estimator(cell="lstm", hidden_size=7)
+    assert repr(estimator) == f"{Estimator.__name__}(cell='lstm', hidden_size=7)"
     # The HTML's text fallback is that repr: the class and only the changed parameters.
     assert html.escape(repr(estimator)) in estimator_html_repr(estimator)
 

@@ -29,7 +29,7 @@ def test_auto_epochs_make_the_step_budget_on_small_data():
 
 @pytest.mark.parametrize(
     "n, batch_size, expected",
-    [(10, 32, AUTO_MAX_EPOCHS), (64_000, 32, AUTO_MIN_EPOCHS), (3_200, 32, 10), (1_600, 32, 20)],
+    [(1, 32, AUTO_MAX_EPOCHS), (64_000, 32, AUTO_MIN_EPOCHS), (1_600, 32, 10), (800, 32, 20)],
 )
 def test_auto_epochs_are_bounded(n, batch_size, expected):
     from sklearn_rnn._training_budget import resolve_max_epochs
@@ -94,3 +94,9 @@ def test_explicit_early_stopping_still_refuses_partial_fit():
 def test_bad_budget_parameters_are_named(params, name):
     with pytest.raises(ValueError, match=f"parameter '{name}'"):
         RNNClassifier(**params).fit(X, y)
+
+
+def test_zero_epochs_with_early_stopping_leave_an_untrained_fitted_model():
+    clf = RNNClassifier(max_epochs=0, early_stopping=True, **TINY).fit(X, y)
+    assert len(clf.history) == 0
+    assert clf.predict(X).shape == (len(X),)

@@ -1,0 +1,47 @@
+"""scikit-learn's estimator checks on default instances (only ``random_state`` set).
+
+The checks that score a fit on scikit-learn's toy problems are the ones a default that
+trains too little fails (``check_regressors_train`` did with a fixed 10 epochs); they run
+in the default suite. The whole set of checks on default instances is ``slow``;
+``tests/test_estimator_checks.py`` runs all of them on short fits in the default run.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_class_weight_classifiers,
+    check_classifiers_train,
+    check_regressors_train,
+    parametrize_with_checks,
+)
+
+from sklearn_rnn import RNNClassifier, RNNRegressor
+
+# As in tests/test_estimator_checks.py: weight 2 is not the same as a repeated sample
+# under mini-batch training.
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "stochastic mini-batch training: weights are not equivalent to repeated samples"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check_classifiers_train, check_class_weight_classifiers],
+    ids=lambda check: check.__name__,
+)
+def test_default_classifier_learns_the_toy_problems(check):
+    check("RNNClassifier", RNNClassifier(random_state=0))
+
+
+def test_default_regressor_learns_the_toy_problem():
+    check_regressors_train("RNNRegressor", RNNRegressor(random_state=0))
+
+
+@pytest.mark.slow
+@parametrize_with_checks(
+    [RNNClassifier(random_state=0), RNNRegressor(random_state=0)],
+    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
+)
+def test_all_checks_on_default_instances(estimator, check):
+    check(estimator)
