@@ -43,7 +43,8 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         >>> from sklearn.linear_model import LogisticRegression
         >>> from sklearn_rnn import RNNClassifier
         >>> texts, labels = ["a great film", "a dull film", "great", "dull"] * 8, [1, 0] * 16
-        >>> clf = RNNClassifier(hidden_size=8, max_epochs=5, lr=0.01, random_state=0)
+        >>> clf = RNNClassifier(hidden_size=8, bidirectional=False, max_epochs=5, lr=0.01,
+        ...                     random_state=0)
         >>> features = clf.fit(texts, labels).transform(texts)
         >>> features.shape, clf.get_feature_names_out()[:2].tolist()
         ((32, 8), ['rnnclassifier0', 'rnnclassifier1'])

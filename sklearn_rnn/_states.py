@@ -135,7 +135,8 @@ class HiddenStatesMixin:
         Examples
         --------
         >>> from sklearn_rnn import RNNClassifier
-        >>> clf = RNNClassifier(hidden_size=4, num_layers=2, max_epochs=2, random_state=0)
+        >>> clf = RNNClassifier(cell="lstm", bidirectional=False, hidden_size=4, num_layers=2,
+        ...                     max_epochs=2, random_state=0)
         >>> clf = clf.fit(["a good film", "a bad film", "good", "bad"] * 4, [1, 0, 1, 0] * 4)
         >>> [s.shape for s in clf.hidden_states(["a good film", "bad"])]  # (tokens, units)
         [(3, 4), (1, 4)]

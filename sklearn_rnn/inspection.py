@@ -47,7 +47,8 @@ def rank_units(
     >>> from sklearn_rnn import RNNRegressor
     >>> from sklearn_rnn.inspection import rank_units
     >>> X = np.random.RandomState(0).rand(40, 6, 1).astype("float32")
-    >>> reg = RNNRegressor(hidden_size=8, max_epochs=10, random_state=0).fit(X, X.sum((1, 2)))
+    >>> reg = RNNRegressor(cell="lstm", bidirectional=False, hidden_size=8, max_epochs=10,
+    ...                    random_state=0).fit(X, X.sum((1, 2)))
     >>> running_sum = [np.cumsum(x[:, 0]) for x in X]  # what a summing unit would hold
     >>> units, r = rank_units(reg, X, running_sum)
     >>> units.shape, bool(abs(r[0]) >= abs(r[-1]))
