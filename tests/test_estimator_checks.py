@@ -5,11 +5,23 @@ instances with a small network and enough epochs to fit sklearn's toy problems
 (as scikit-learn's own suite raises ``max_iter`` for its iterative estimators).
 """
 
+from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
 CHECKING_PARAMS = dict(hidden_size=32, max_epochs=30, lr=0.01, random_state=0)
+
+# The checks that score a fit on sklearn's toy problems train long enough to pass with a
+# margin: training accuracy 0.97 (binary) and 0.94 (3 classes) after 10 epochs where 0.83
+# is asked; R^2 0.73 after 30 epochs where 0.5 is asked (0.47 after 15). The other checks
+# test shapes, dtypes, errors, pickling and reproducibility, which 3 epochs show as well.
+SCORED_CHECK_EPOCHS = {
+    "check_classifiers_train": 10,
+    "check_class_weight_classifiers": 10,
+    "check_regressors_train": CHECKING_PARAMS["max_epochs"],
+}
+UNSCORED_CHECK_EPOCHS = 3
 
 # Mini-batch training: weight 2 doubles a sample's gradient where repeating it puts it in
 # two batches, so the two fits have equal expected gradients but are not the same model
@@ -27,4 +39,6 @@ EXPECTED_FAILED_CHECKS = {
     expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
 )
 def test_estimator_checks(estimator, check):
-    check(estimator)
+    name = getattr(check, "func", check).__name__
+    epochs = SCORED_CHECK_EPOCHS.get(name, UNSCORED_CHECK_EPOCHS)
+    check(clone(estimator).set_params(max_epochs=epochs))

@@ -67,7 +67,8 @@ def test_wrong_labels_with_weight_zero_do_not_hurt(digits):
     wrong = (y + rng.randint(1, 10, size=len(y))) % 10  # every label wrong
     X_all, y_all = np.concatenate([X, X]), np.concatenate([y, wrong])
     weights = np.r_[np.ones(len(y)), np.zeros(len(y))]
-    kw = dict(hidden_size=32, max_epochs=15, lr=0.01, random_state=0, early_stopping=False)
+    # 10 epochs: clean 0.82, ignored 0.82, noisy 0.73 (15 epochs: 0.83, 0.82, 0.75).
+    kw = dict(hidden_size=32, max_epochs=10, lr=0.01, random_state=0, early_stopping=False)
     clean = RNNClassifier(**kw).fit(X, y).score(X_test, y_test)
     ignored = RNNClassifier(**kw).fit(X_all, y_all, sample_weight=weights).score(X_test, y_test)
     noisy = RNNClassifier(**kw).fit(X_all, y_all).score(X_test, y_test)
