@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the project with everything its tests need, then run the full test suite.
+# Install the project with everything its tests need, then run the test suite: by default
+# every test but those marked slow (pyproject.toml); `bash scripts/test.sh -m slow` runs those.
 # README's test command and CI's first step (.ci/run); arguments are passed on to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
