@@ -33,10 +33,26 @@ EXPECTED_FAILED_CHECKS = {
     ),
 }
 
+# torch's float32 GRU kernel on CPU rounds its gates differently for different batch sizes,
+# so the float32 features that transform returns differ by up to ~3e-7 relative between a
+# batch and its subset; predict and predict_proba stay invariant (the head runs in float64,
+# tests/test_invariance.py). Only the GRU, the default cell, is affected.
+GRU_EXPECTED_FAILED_CHECKS = {
+    "check_methods_subset_invariance": (
+        "transform of a GRU: float32 kernel rounding depends on the batch size (~3e-7)"
+    ),
+}
+
+
+def expected_failed_checks(estimator):
+    if estimator.cell == "gru":
+        return {**EXPECTED_FAILED_CHECKS, **GRU_EXPECTED_FAILED_CHECKS}
+    return EXPECTED_FAILED_CHECKS
+
 
 @parametrize_with_checks(
     [RNNClassifier(**CHECKING_PARAMS), RNNRegressor(**CHECKING_PARAMS)],
-    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
+    expected_failed_checks=expected_failed_checks,
 )
 def test_estimator_checks(estimator, check):
     name = getattr(check, "func", check).__name__
