@@ -31,13 +31,13 @@ from skorch import NeuralNet
 
 from sklearn_rnn import _parameters
 from sklearn_rnn import _validation as v
+from sklearn_rnn._kind_defaults import KIND_DEPENDENT, resolve_for_kind
 from sklearn_rnn._prediction import PredictionMixin
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn._states import HiddenStatesMixin
-from sklearn_rnn._kind_defaults import KIND_DEPENDENT, resolve_for_kind
 from sklearn_rnn._training import TrainingMixin
-from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
 from sklearn_rnn._training_budget import resolve_early_stopping, resolve_max_epochs
+from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import UNK_ID, SequenceEncoder
 from sklearn_rnn.exceptions import TrainingDivergedError
@@ -293,10 +293,14 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
     def _train(self, dataset: SequenceDataset, fit_params: dict, one_epoch: bool) -> None:
         n_train = len(dataset) - (self._n_validation(len(dataset)) if self.early_stopping_ else 0)
         self.max_epochs_ = resolve_max_epochs(self.max_epochs, n_train, self.batch_size, one_epoch)
+        self._run_epochs(dataset, self.max_epochs_, fit_params)
+
+    def _run_epochs(self, dataset, epochs: int, fit_params: dict) -> None:
+        """skorch's training loop for ``epochs`` epochs, on the fit's own random stream."""
         self._fit_generator = self._generator()
         self._forward_is_random = self._module_draws_random_numbers()
         try:
-            NeuralNet.partial_fit(self, dataset, None, epochs=self.max_epochs_, **fit_params)
+            NeuralNet.partial_fit(self, dataset, None, epochs=epochs, **fit_params)
         except TrainingDivergedError:
             self._reset_fitted_state()  # never leave a model that silently predicts garbage
             raise

@@ -30,7 +30,6 @@ from sklearn_rnn._lm_docs import DOC, OVERRIDES
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn.callbacks import GradientClipping
 from sklearn_rnn.corpus import BOUNDARY_ID, SPECIAL_IDS, CorpusEncoder, check_corpus, stream_of
-from sklearn_rnn.exceptions import TrainingDivergedError
 from sklearn_rnn.lm_network import LanguageModelNetwork
 from sklearn_rnn.streams import StreamBatches, TokenStream, n_streams_for
 
@@ -188,19 +187,10 @@ class RNNLanguageModel(RNNBase):
         )
 
     def _train(self, dataset: TokenStream, fit_params: dict, *_) -> None:
-        self._fit_generator = self._generator()
-        self._forward_is_random = self._module_draws_random_numbers()
-        self._carry = None
+        self._carry = None  # the hidden state carried between chunks, within this fit only
         try:
-            NeuralNet.partial_fit(self, dataset, None, epochs=self.max_epochs, **fit_params)
-        except TrainingDivergedError:
-            self._reset_fitted_state()  # never leave a model that silently writes garbage
-            raise
+            self._run_epochs(dataset, self.max_epochs, fit_params)
         finally:
-            if "torch_rng_state_" in vars(self):
-                self.torch_rng_state_ = self._fit_generator.get_state()
-            self._fit_generator = None
-            self._forward_is_random = False
             self._carry = None
 
     def initialize_callbacks(self):
