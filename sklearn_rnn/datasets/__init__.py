@@ -11,6 +11,8 @@ Every reader returns what the estimators take directly:
 - :func:`load_conllu`, :func:`load_conll2003`: ``(sentences, tags)`` for ``RNNTagger``;
 - :func:`load_cmudict`, :func:`load_pronunciation_tsv`: ``(words, pronunciations)`` for
   ``RNNSeq2Seq``, with :func:`split_pronunciations` for a word-grouped train/test split.
+- :func:`load_word_vectors`: ``(vectors, tokens)`` from a GloVe, word2vec or fastText
+  text file, for the estimators' ``embeddings=`` parameter.
 
 Malformed files raise :class:`ValueError` with the file, the line number and what was
 expected. The ``fetch_*`` functions download a public copy into a cache folder (the
@@ -22,8 +24,8 @@ URL to download by hand and the path to save it at, for machines without interne
 
 
 # The package is split by responsibility: readers of standard formats (_text_readers,
-# _series_readers, with helpers in _common) and the download cache and fetchers (_cache,
-# _fetchers). Every public name is re-exported here.
+# _series_readers, _pronunciations, _word_vectors, with helpers in _common) and the
+# download cache and fetchers (_cache, _fetchers). Every public name is re-exported here.
 
 from sklearn_rnn.datasets._cache import get_data_home
 from sklearn_rnn.datasets._fetchers import (
@@ -48,6 +50,7 @@ from sklearn_rnn.datasets._text_readers import (
     load_polarity,
     load_tsv_sentences,
 )
+from sklearn_rnn.datasets._word_vectors import load_word_vectors
 from sklearn_rnn.exceptions import DownloadError
 
 __all__ = [
@@ -69,5 +72,6 @@ __all__ = [
     "load_series_csv",
     "load_ts",
     "load_tsv_sentences",
+    "load_word_vectors",
     "split_pronunciations",
 ]
