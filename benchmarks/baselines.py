@@ -164,7 +164,9 @@ def benchmark_ucr(name: str, data_dir, seed: int) -> list[dict]:
     rows = [row(name, "test accuracy", ours, ours_s, "1-NN Euclidean", knn, knn_s)]
     rocket = minirocket(seed)
     if rocket is None:
-        rows.append(row(name, "test accuracy", ours, ours_s, "MiniRocket (aeon missing)", None, None))
+        rows.append(
+            row(name, "test accuracy", ours, ours_s, "MiniRocket (aeon missing)", None, None)
+        )
     else:
         # aeon reads (n_cases, n_channels, n_timepoints)
         _, rocket_s = timed(lambda: rocket.fit(X_train.transpose(0, 2, 1), y_train))
@@ -234,9 +236,7 @@ def ets_forecasts(history: np.ndarray, test_len: int):
         return None
 
     def fit(values):
-        model = ExponentialSmoothing(
-            values, trend="add", seasonal="mul", seasonal_periods=SEASON
-        )
+        model = ExponentialSmoothing(values, trend="add", seasonal="mul", seasonal_periods=SEASON)
         return model.fit()
 
     full = np.asarray(history, dtype=np.float64)
@@ -254,9 +254,9 @@ def benchmark_airline(data_dir, seed: int) -> list[dict]:
     model = RNNRegressor(random_state=seed)
     _, ours_s = timed(lambda: model.fit(X, y))
     # one step ahead: each test month from the true months before it
-    one_inputs = np.stack(
-        [series[t - WINDOW : t] for t in range(len(train), len(series))]
-    ).astype(np.float32)[:, :, None]
+    one_inputs = np.stack([series[t - WINDOW : t] for t in range(len(train), len(series))]).astype(
+        np.float32
+    )[:, :, None]
     one_step = model.predict(one_inputs)
     # 24 steps ahead: recursively from the end of the training months
     history = list(train)

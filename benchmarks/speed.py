@@ -379,6 +379,7 @@ class Estimator:
             hidden_size=hidden_size or WORKLOADS[workload]["hidden_size"],
             bidirectional=bidirectional,
             pooling="last",
+            conv_blocks=None,  # the hand-written loops have no convolutions
             clip_grad_norm=None,
             lr=LR,
             optimizer=torch.optim.Adam,
@@ -575,6 +576,7 @@ def check_same_model(workload, X, y):
             hidden_size=WORKLOADS[workload]["hidden_size"],
             bidirectional=bidirectional,
             pooling="last",
+            conv_blocks=None,
             random_state=SEED,
             max_epochs=0,
             early_stopping=False,

@@ -43,6 +43,7 @@ COMMON = {
     "cell": "gru",
     "bidirectional": True,
     "pooling": "max",
+    "conv_blocks": None,  # the recurrent network alone (the defaults add convolutions)
     "hidden_size": 64,
     "lr": 1e-2,
     "batch_size": 16,

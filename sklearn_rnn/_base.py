@@ -31,12 +31,16 @@ from skorch import NeuralNet
 
 from sklearn_rnn import _parameters
 from sklearn_rnn import _validation as v
-from sklearn_rnn._kind_defaults import KIND_DEPENDENT, resolve_for_kind
+from sklearn_rnn._kind_defaults import KIND_DEFAULTS, KIND_DEPENDENT, resolve_for_kind
 from sklearn_rnn._prediction import PredictionMixin
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn._states import HiddenStatesMixin
 from sklearn_rnn._training import TrainingMixin
-from sklearn_rnn._training_budget import resolve_early_stopping, resolve_max_epochs
+from sklearn_rnn._training_budget import (
+    resolve_early_stopping,
+    resolve_lr_schedule,
+    resolve_max_epochs,
+)
 from sklearn_rnn._weights import SampleWeightMixin, check_sample_weight, normalized_weights
 from sklearn_rnn.data import BatchIterator, SequenceDataset
 from sklearn_rnn.encoding import UNK_ID, SequenceEncoder
@@ -66,6 +70,8 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
     history_ = None
     initialized_ = False
     virtual_params_ = MappingProxyType({})
+    # What "auto" hyperparameters become, by input kind (sklearn_rnn._kind_defaults).
+    _kind_defaults = KIND_DEFAULTS
 
     # -- parameters -----------------------------------------------------------------
 
@@ -221,6 +227,9 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             checked = self._check_X(X, reset=False)
             dataset = self._make_dataset(checked, y, training=True, sample_weight=sample_weight)
             self.early_stopping_ = False  # partial_fit/warm_start never hold data out
+            self.lr_schedule_ = resolve_lr_schedule(
+                self.lr_schedule, continue_training, self.callbacks
+            )
             self._train(dataset, fit_params or {}, one_epoch)
             return self
         self._reset_fitted_state()
@@ -232,6 +241,9 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             dataset = self._fit_encoders(checked, y, classes, sample_weight)
             self.early_stopping_ = resolve_early_stopping(
                 self.early_stopping, self.validation_fraction, len(dataset), continue_training
+            )
+            self.lr_schedule_ = resolve_lr_schedule(
+                self.lr_schedule, continue_training, self.callbacks
             )
             self._initialize_network()
             self._train(dataset, fit_params or {}, one_epoch)
@@ -260,7 +272,8 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             self.n_features_in_ = self.encoder_.n_features_
         for name in KIND_DEPENDENT:  # "auto" values by input kind
             if hasattr(self, name):
-                setattr(self, name + "_", resolve_for_kind(name, getattr(self, name), X.kind))
+                value = resolve_for_kind(name, getattr(self, name), X.kind, self._kind_defaults)
+                setattr(self, name + "_", value)
         self._fit_input_statistics(sequences)
         if self.embeddings is not None:
             self._pretrained_matrix = self._pretrained_embeddings()

@@ -66,6 +66,20 @@ PARAMETERS: dict[str, tuple[str, str]] = {
             "the most robust choice over seeds on the text and series benchmark datasets."
         ),
     ),
+    "conv_blocks": (
+        'sequence of (int, int), None or "auto"',
+        (
+            "Convolution blocks that read the input beside the recurrent layers, as\n"
+            "``(filters, width)`` pairs (each: convolution over the steps, batch normalization\n"
+            "and ReLU); their output averaged over each sequence's real steps is joined to the\n"
+            "pooled recurrent output before the output layer (LSTM-FCN / GRU-FCN, Karim et\n"
+            'al., 2017). None: recurrent layers only. ``"auto"``: for numeric series in\n'
+            ":class:`RNNClassifier`, ``((128, 8), (256, 5), (128, 3))`` (local shapes wherever\n"
+            "they occur: GunPoint 1.000 against 0.973 without, ``benchmarks/baselines.py``);\n"
+            "None for :class:`RNNRegressor` (they doubled the error on airline's windows) and\n"
+            "for text, token and id input."
+        ),
+    ),
     "embedding_dim": (
         "int",
         ("Size of the token embeddings (text, token and id inputs)."),
@@ -132,7 +146,17 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         'float or "auto"',
         (
             'Learning rate of the optimizer. ``"auto"``: 2e-3 for text, token and id input,\n'
-            "1e-2 for numeric series (standardized steps, typically few sequences)."
+            "3e-3 for numeric series (with the convolution blocks' batch normalization)."
+        ),
+    ),
+    "lr_schedule": (
+        '{"auto", "constant", "cosine"}',
+        (
+            'How the learning rate moves during a fit. ``"cosine"``: from ``lr`` down to 0\n'
+            "along a half cosine over the fit's optimizer steps (each epoch's last rate is in\n"
+            '``history[:, \'lr\']``); ``"constant"``: ``lr`` throughout. ``"auto"``: cosine for\n'
+            "``fit``, constant for ``partial_fit`` and ``warm_start=True``, whose calls continue\n"
+            "one another. The value a fit used is in ``lr_schedule_``."
         ),
     ),
     "max_epochs": (

@@ -70,6 +70,23 @@ def _auto_or(check_other):
     return check
 
 
+def _conv_blocks(value):
+    """None, or a non-empty sequence of (filters, width) pairs of ints >= 1."""
+
+    def is_block(block):
+        return (
+            isinstance(block, (tuple, list))
+            and len(block) == 2
+            and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in block)
+            and min(block) >= 1
+        )
+
+    ok = value is None or (
+        isinstance(value, (tuple, list)) and len(value) > 0 and all(map(is_block, value))
+    )
+    return ok, "None or a non-empty sequence of (filters, width) pairs of ints >= 1"
+
+
 def _tokenizer(value):
     return value in ("word", "char", "whitespace") or callable(value), (
         "'word', 'char', 'whitespace' or a callable str -> list[str]"
@@ -142,6 +159,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "bidirectional": _bool(),
     "dropout": _auto_or(_real_in(0.0, 1.0, high_inclusive=False)),
     "pooling": _one_of("auto", "last", "mean", "max"),
+    "conv_blocks": _auto_or(_conv_blocks),
     "embedding_dim": _int_at_least(1),
     "tokenizer": _tokenizer,
     "lowercase": _bool(),
@@ -151,6 +169,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "standardize": _bool(),
     "clip_grad_norm": _positive_real(none_ok=True),
     "lr": _auto_or(_positive_real()),
+    "lr_schedule": _one_of("auto", "constant", "cosine"),
     "max_epochs": _auto_or(_int_at_least(0)),
     "batch_size": _int_at_least(1),
     "bptt": _int_at_least(1),

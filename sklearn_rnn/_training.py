@@ -14,6 +14,7 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 
 from sklearn_rnn._random import next_seed, seeded_global_generator
 from sklearn_rnn.callbacks import (
+    CosineLearningRate,
     DivergenceGuard,
     EarlyStoppingByScore,
     EpochProgressBar,
@@ -65,6 +66,7 @@ class TrainingMixin:
         extra = self._metric_callbacks()
         if self.clip_grad_norm is not None:
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
+        extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
         if self.early_stopping_:
             stopper = EarlyStoppingByScore(self._early_stopping_scores, patience=self.patience)
             extra.append(("early_stopping", stopper))
@@ -118,7 +120,11 @@ class TrainingMixin:
 
     def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
         return SequenceModel(
-            **data_kwargs, **self._network_kwargs(), pooling=self.pooling_, **kwargs
+            **data_kwargs,
+            **self._network_kwargs(),
+            pooling=self.pooling_,
+            conv_blocks=self.conv_blocks_,
+            **kwargs,
         )
 
     def _pretrained_embeddings(self) -> torch.Tensor:

@@ -1,4 +1,5 @@
-"""How long a fit trains when ``max_epochs`` and ``early_stopping`` are ``"auto"``.
+"""How long a fit trains, and how its learning rate moves, when ``max_epochs``,
+``early_stopping`` and ``lr_schedule`` are ``"auto"``.
 
 A fixed epoch count is the wrong unit across data sizes: 10 epochs are a few dozen
 optimizer steps on 50 series and thousands on 100,000 texts. ``"auto"`` budgets
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from skorch.callbacks import LRScheduler, WarmRestartLR
+
 #: ``max_epochs="auto"`` trains at least this many optimizer steps (enough on the UCR
 #: sets: GunPoint, ItalyPowerDemand, BasicMotions; ``benchmarks/baselines.py``) ...
 AUTO_MIN_STEPS = 500
@@ -19,6 +22,9 @@ AUTO_MIN_EPOCHS = 10
 AUTO_MAX_EPOCHS = 500
 #: ``early_stopping="auto"`` holds data out from this many training sequences on.
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
+
+#: skorch callbacks that set the learning rate themselves.
+_SCHEDULERS = (LRScheduler, WarmRestartLR)
 
 
 def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: bool) -> int:
@@ -62,3 +68,35 @@ def resolve_early_stopping(
         and validation_fraction > 0
         and n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
     )
+
+
+def resolve_lr_schedule(lr_schedule: str, continue_training: bool, callbacks=None) -> str:
+    """``"cosine"`` or ``"constant"``: how the library moves the learning rate in this fit.
+
+    ``"auto"`` decays it (cosine) over a fit that knows its length. It keeps it constant
+    for incremental training (``partial_fit``, ``warm_start``), whose calls continue one
+    another, and leaves it to the user's own skorch ``LRScheduler`` among ``callbacks``.
+
+    Examples
+    --------
+    >>> resolve_lr_schedule("auto", continue_training=False)
+    'cosine'
+    >>> resolve_lr_schedule("auto", continue_training=True)
+    'constant'
+    """
+    users_scheduler = any(isinstance(cb, _SCHEDULERS) for cb in _callback_objects(callbacks))
+    if lr_schedule == "cosine" and users_scheduler:
+        raise ValueError(
+            "Invalid value for parameter 'lr_schedule': 'cosine' would fight the LRScheduler "
+            "in callbacks over the learning rate; set lr_schedule='auto' or 'constant' to let "
+            "the callback schedule it."
+        )
+    if lr_schedule != "auto":
+        return lr_schedule
+    return "constant" if continue_training or users_scheduler else "cosine"
+
+
+def _callback_objects(callbacks) -> list:
+    if callbacks is None or isinstance(callbacks, str):  # callbacks="disable"
+        return []
+    return [cb[1] if isinstance(cb, tuple) else cb for cb in callbacks]

@@ -72,9 +72,7 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
             f"sample_weight must be non-negative; sample_weight[{first}] is {weights[first]}."
         )
     if not (weights > 0).any():
-        raise ValueError(
-            "sample_weight must contain at least one non-zero weight; got only zeros."
-        )
+        raise ValueError("sample_weight must contain at least one non-zero weight; got only zeros.")
     return weights
 
 

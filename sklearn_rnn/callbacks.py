@@ -179,6 +179,63 @@ class GradientClipping(Callback):
             param.grad.mul_(scale)
 
 
+class CosineLearningRate(Callback):
+    """With ``lr_schedule_="cosine"``: lower the learning rate from its set value to 0
+    along a half cosine over the fit's ``max_epochs_`` epochs.
+
+    The number of training batches is counted when the first epoch begins; optimizer
+    step ``s`` of ``S`` takes the rate ``lr * (1 + cos(pi * s / S)) / 2``, and each
+    epoch's last rate is recorded in the history as ``lr``. Every ``fit`` call starts
+    again at ``lr``, which is also where the rates are left afterwards. Large steps early
+    find the basin, small ones late settle in it: what a budget of a few hundred steps
+    needs (measured in ``benchmarks/baselines.py``). With ``"constant"`` it does nothing.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import RNNRegressor
+    >>> X = torch.linspace(0, 1, 24).reshape(8, 3, 1).numpy()
+    >>> reg = RNNRegressor(hidden_size=4, max_epochs=4, batch_size=4, random_state=0)
+    >>> reg = reg.fit(X, X.sum((1, 2)))  # 4 epochs of 2 batches: 8 steps
+    >>> reg.lr_schedule_, [round(lr / reg.lr_, 3) for lr in reg.history[:, "lr"]]
+    ('cosine', [0.962, 0.691, 0.309, 0.038])
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.total_steps_, self.step_ = None, 0
+        self.base_lrs_ = [[group["lr"] for group in opt.param_groups] for opt in _optimizers(net)]
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        if net.lr_schedule_ != "cosine" or self.total_steps_ is not None:
+            return
+        if dataset_train is not None:
+            batches = math.ceil(len(dataset_train) / net.batch_size)
+            self.total_steps_ = max(1, net.max_epochs_ * batches)
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if not training or self.total_steps_ is None:
+            return
+        progress = min(self.step_, self.total_steps_) / self.total_steps_
+        self._scale(net, 0.5 * (1.0 + math.cos(math.pi * progress)))
+        self.step_ += 1
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.total_steps_ is not None:
+            net.history.record("lr", _optimizers(net)[0].param_groups[0]["lr"])
+
+    def _scale(self, net, factor: float) -> None:
+        for opt, base_lrs in zip(_optimizers(net), self.base_lrs_, strict=True):
+            for group, base in zip(opt.param_groups, base_lrs, strict=True):
+                group["lr"] = base * factor
+
+    def on_train_end(self, net, **kwargs):
+        if self.total_steps_ is not None:
+            self._scale(net, 1.0)  # the next fit (warm_start, partial_fit) starts from lr
+
+
+def _optimizers(net) -> list:
+    return [getattr(net, name + "_") for name in net._optimizers]
+
+
 class EarlyStoppingByScore(EarlyStopping):
     """Stop when validation scores stop improving, and keep the best epoch's weights.
 

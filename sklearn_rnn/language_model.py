@@ -68,6 +68,7 @@ class RNNLanguageModel(RNNBase):
         bptt: int = 128,
         clip_grad_norm: float | None = 1.0,
         lr: float = 0.002,
+        lr_schedule: str = "auto",
         max_epochs: int = 10,
         batch_size: int = 64,
         optimizer=torch.optim.Adam,

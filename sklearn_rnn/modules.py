@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sklearn_rnn.convolution import ConvBranch
+
 RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
@@ -135,6 +137,7 @@ class RNNCore(nn.Module):
         self.cell = cell
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
+        self.input_size = input_size
         self.output_size = hidden_size * (2 if bidirectional else 1)
         if bidirectional:
             sizes = [input_size] + [2 * hidden_size] * (num_layers - 1)
@@ -275,6 +278,10 @@ class SequenceModel(nn.Module):
         Sparse embedding gradients (see ``InputLayer``).
     pooling : {"last", "mean", "max"} or None
         How steps are reduced to one vector; None gives one output per step.
+    conv_blocks : sequence of (int, int) or None
+        ``(filters, width)`` of convolution blocks reading the input beside the core
+        (:class:`~sklearn_rnn.convolution.ConvBranch`); their mean over real steps (their
+        step outputs, without pooling) joins the core's output. None: no convolutions.
 
     Examples
     --------
@@ -298,6 +305,7 @@ class SequenceModel(nn.Module):
         pooling: str | None = "last",
         single_bias: bool = False,
         sparse_embeddings: bool = False,
+        conv_blocks=None,
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout, sparse_embeddings)
@@ -311,13 +319,19 @@ class SequenceModel(nn.Module):
             single_bias,
         )
         self.pooling = Pooling(pooling, bidirectional) if pooling is not None else None
-        self.head = OutputHead(self.core.output_size, n_outputs, dropout)
+        self.conv = None if conv_blocks is None else ConvBranch(self.core.input_size, conv_blocks)
+        features = self.core.output_size + (0 if self.conv is None else self.conv.output_size)
+        self.head = OutputHead(features, n_outputs, dropout)
 
     def forward(self, inputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)
-        steps = self.core(self.input_layer(inputs), lengths)  # (B, T, D)
+        x = self.input_layer(inputs)  # (B, T, E|F)
+        steps = self.core(x, lengths)  # (B, T, D)
         if self.pooling is not None:
             steps = self.pooling(steps, lengths)  # (B, D)
+        if self.conv is not None:
+            read = self.conv if self.pooling is not None else self.conv.step_features
+            steps = torch.cat([steps, read(x, lengths)], dim=-1)  # (B, D + C) or (B, T, D + C)
         return self.head(steps)  # (B, n_outputs), or (B, T, n_outputs) without pooling
 
 

@@ -10,6 +10,7 @@ from sklearn.utils import check_array
 from sklearn_rnn import _docs
 from sklearn_rnn import _validation as v
 from sklearn_rnn._base import RNNBase
+from sklearn_rnn._kind_defaults import REGRESSOR_KIND_DEFAULTS
 from sklearn_rnn._representation import PooledRepresentationMixin
 from sklearn_rnn.callbacks import ValidR2
 
@@ -53,6 +54,8 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
 class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
     # Composed after the class: the parameters are read from __init__'s signature.
 
+    _kind_defaults = REGRESSOR_KIND_DEFAULTS  # no convolutions on series
+
     def __init__(
         self,
         *,
@@ -63,6 +66,7 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
         dropout: float | str = "auto",
         single_bias: bool = False,
         pooling: str = "auto",
+        conv_blocks="auto",
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
@@ -76,6 +80,7 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
         scale_target: bool = True,
         clip_grad_norm: float | None = 1.0,
         lr: float | str = "auto",
+        lr_schedule: str = "auto",
         max_epochs: int | str = "auto",
         batch_size: int = 32,
         optimizer=torch.optim.Adam,

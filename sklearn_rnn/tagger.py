@@ -196,6 +196,7 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
         standardize: bool = True,
         clip_grad_norm: float | None = 5.0,
         lr: float = 0.002,
+        lr_schedule: str = "auto",
         max_epochs: int | str = "auto",
         batch_size: int = 32,
         optimizer=torch.optim.Adam,

@@ -23,9 +23,9 @@ class _CaptureValidation(Callback):
 def test_valid_r2_equals_sklearn_r2_on_held_out_data():
     params = dict(hidden_size=8, max_epochs=4, lr=0.01, early_stopping=True, random_state=0)
     capture = _CaptureValidation()
-    reg = RNNRegressor(
-        validation_fraction=0.2, patience=10, callbacks=[capture], **params
-    ).fit(X, y_reg)
+    reg = RNNRegressor(validation_fraction=0.2, patience=10, callbacks=[capture], **params).fit(
+        X, y_reg
+    )
     valid = capture.dataset_valid_
     assert len(valid) == 24  # ceil(0.2 * 120)
     # forward() gives the module's outputs in scaled target units, rows in dataset order
@@ -38,9 +38,9 @@ def test_valid_r2_equals_sklearn_r2_on_held_out_data():
 def test_valid_acc_equals_accuracy_on_held_out_data():
     params = dict(hidden_size=8, max_epochs=4, lr=0.01, early_stopping=True, random_state=0)
     capture = _CaptureValidation()
-    clf = RNNClassifier(
-        validation_fraction=0.2, patience=10, callbacks=[capture], **params
-    ).fit(X, y_clf)
+    clf = RNNClassifier(validation_fraction=0.2, patience=10, callbacks=[capture], **params).fit(
+        X, y_clf
+    )
     valid = capture.dataset_valid_
     # stratified: both classes held out in proportion
     assert np.bincount(valid.y).tolist() == pytest.approx(

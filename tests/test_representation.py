@@ -27,6 +27,7 @@ def test_head_of_transform_is_the_decision_function(series, bidirectional, pooli
         hidden_size=6,
         bidirectional=bidirectional,
         pooling=pooling,
+        conv_blocks=None,  # the recurrent features only
         max_epochs=2,
         random_state=0,
     ).fit(X, y)
@@ -137,6 +138,7 @@ def test_last_pooling_reads_the_last_states(series):
         bidirectional=False,
         hidden_size=4,
         pooling="last",
+        conv_blocks=None,  # the recurrent features only
         max_epochs=1,
         random_state=0,
     ).fit(X, y)

@@ -35,6 +35,7 @@ def test_parameter_counts_follow_formula(cell, units, features, layers, bidirect
         num_layers=layers,
         bidirectional=bidirectional,
         single_bias=single_bias,
+        conv_blocks=None,  # the recurrent layers and the head only
         max_epochs=0,
     ).fit(X, np.arange(4.0))
     summary = reg.summary(show=False)

@@ -100,3 +100,72 @@ def test_zero_epochs_with_early_stopping_leave_an_untrained_fitted_model():
     clf = RNNClassifier(max_epochs=0, early_stopping=True, **TINY).fit(X, y)
     assert len(clf.history) == 0
     assert clf.predict(X).shape == (len(X),)
+
+
+# -- lr_schedule ---------------------------------------------------------------------------
+
+
+def _epoch_lrs(estimator) -> list[float]:
+    return [lr / estimator.lr_ for lr in estimator.history[:, "lr"]]
+
+
+def test_cosine_schedule_decays_to_zero_over_the_fit_and_leaves_lr_as_set():
+    clf = RNNClassifier(max_epochs=6, batch_size=16, **TINY).fit(X, y)  # 4 steps per epoch
+    assert clf.lr_schedule_ == "cosine"
+    steps = 6 * 4
+    expected = [0.5 * (1 + math.cos(math.pi * (4 * e + 3) / steps)) for e in range(6)]
+    np.testing.assert_allclose(_epoch_lrs(clf), expected, rtol=1e-6)
+    assert clf.optimizer_.param_groups[0]["lr"] == clf.lr_  # a next fit starts from lr
+
+
+def test_cosine_schedule_spans_the_auto_epochs_and_the_training_part_only():
+    big = rng.randn(AUTO_EARLY_STOPPING_MIN_SAMPLES, 2, 1).astype(np.float32)
+    labels = (big[:, 0, 0] > 0).astype(int)
+    clf = RNNClassifier(max_epochs=2, batch_size=1000, patience=10, **TINY).fit(big, labels)
+    assert clf.early_stopping_
+    train_batches = math.ceil((len(big) - clf._n_validation(len(big))) / 1000)  # 9
+    last = 0.5 * (1 + math.cos(math.pi * (2 * train_batches - 1) / (2 * train_batches)))
+    assert _epoch_lrs(clf)[-1] == pytest.approx(last)
+
+
+def test_constant_schedule_and_incremental_training_keep_lr():
+    constant = RNNClassifier(max_epochs=3, lr_schedule="constant", **TINY).fit(X, y)
+    assert constant.lr_schedule_ == "constant"
+    assert "lr" not in constant.history[-1]
+    incremental = RNNClassifier(max_epochs=2, **TINY).partial_fit(X, y, classes=[0, 1])
+    assert incremental.lr_schedule_ == "constant"
+    warm = RNNClassifier(max_epochs=2, warm_start=True, **TINY).fit(X, y)
+    assert warm.lr_schedule_ == "constant"
+    assert (
+        RNNClassifier(max_epochs=2, warm_start=True, lr_schedule="cosine", **TINY)
+        .fit(X, y)
+        .fit(X, y)
+        .lr_schedule_
+        == "cosine"
+    )
+
+
+def test_the_schedule_changes_the_fit_and_is_reproducible():
+    cosine = RNNRegressor(max_epochs=4, **TINY).fit(X, y.astype(float))
+    again = RNNRegressor(max_epochs=4, **TINY).fit(X, y.astype(float))
+    constant = RNNRegressor(max_epochs=4, lr_schedule="constant", **TINY).fit(X, y.astype(float))
+    np.testing.assert_array_equal(cosine.predict(X), again.predict(X))
+    assert not np.allclose(cosine.predict(X), constant.predict(X))
+
+
+@pytest.mark.parametrize("value", ["linear", None, 1.0, "Cosine"])
+def test_bad_lr_schedule_is_named(value):
+    with pytest.raises(ValueError, match="lr_schedule"):
+        RNNClassifier(lr_schedule=value, **TINY).fit(X, y)
+
+
+def test_a_users_lr_scheduler_callback_takes_over_from_auto():
+    import torch
+    from skorch.callbacks import LRScheduler
+
+    halve = LRScheduler(policy=torch.optim.lr_scheduler.StepLR, step_size=1, gamma=0.5)
+    clf = RNNClassifier(max_epochs=3, callbacks=[("halve", halve)], **TINY).fit(X, y)
+    assert clf.lr_schedule_ == "constant"
+    assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(clf.lr_ * 0.5**3)
+    with pytest.raises(ValueError, match="lr_schedule"):
+        RNNClassifier(max_epochs=1, lr_schedule="cosine", callbacks=[halve], **TINY).fit(X, y)

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from sklearn_rnn._version import __version__
+from sklearn_rnn.convolution import ConvBranch, MaskedBatchNorm1d
 from sklearn_rnn.crf import LinearChainCRF
 from sklearn_rnn.modules import (
     CharEncoder,
@@ -37,11 +38,12 @@ from sklearn_rnn.serving._graph import Direction, GraphBuilder, make_model
 # The estimator parameters whose effect the exporter knows; any other one is covered
 # only at its default value (a new architecture option must be taught to the exporter).
 _KNOWN_PARAMETERS = frozenset(
-    "cell hidden_size num_layers bidirectional dropout single_bias pooling embedding_dim "
-    "embeddings freeze_embeddings sparse_embeddings tokenizer lowercase max_vocab min_freq "
-    "max_len standardize scale_target clip_grad_norm lr max_epochs batch_size optimizer "
-    "early_stopping validation_fraction patience tol n_iter_no_change class_weight "
-    "random_state device verbose progress_bar module callbacks warm_start "
+    "cell hidden_size num_layers bidirectional dropout single_bias pooling conv_blocks "
+    "embedding_dim embeddings freeze_embeddings sparse_embeddings tokenizer lowercase "
+    "max_vocab min_freq max_len standardize scale_target clip_grad_norm lr lr_schedule "
+    "max_epochs batch_size optimizer early_stopping validation_fraction patience tol "
+    "n_iter_no_change class_weight random_state device verbose progress_bar module callbacks "
+    "warm_start "
     "char_embedding_dim shape_embedding_dim word_dropout crf".split()
 )
 _TASKS = {"RNNClassifier": "classifier", "RNNRegressor": "regressor", "RNNTagger": "tagger"}
@@ -212,6 +214,34 @@ def _core(builder, core, prefix, state, used, x_tm, seq_lens, steps: bool):
     return x_tm, final
 
 
+def _conv_blocks(branch, state, used) -> list[dict]:
+    """The weights of each block of a :class:`ConvBranch`, checked to be its own kind."""
+    _children(branch, {"convs": nn.ModuleList, "norms": nn.ModuleList})
+    blocks = []
+    for i, (conv, norm, pads) in enumerate(
+        zip(branch.convs, branch.norms, branch.paddings, strict=True)
+    ):
+        _check_exact(conv, nn.Conv1d)
+        _check_exact(norm, MaskedBatchNorm1d)
+        plain = conv.stride == (1,) and conv.dilation == (1,) and conv.groups == 1
+        if not plain or conv.padding != (0,) or conv.bias is None or not norm.affine:
+            raise NotImplementedError(f"export_onnx does not cover the layers {conv!r}, {norm!r}.")
+        _take(state, used, f"conv.norms.{i}.num_batches_tracked")  # training bookkeeping
+        norm_names = ("weight", "bias", "running_mean", "running_var")
+        blocks.append(
+            {
+                "weight": _take(state, used, f"conv.convs.{i}.weight"),
+                "bias": _take(state, used, f"conv.convs.{i}.bias"),
+                "pads": pads,
+                "norm": (
+                    *(_take(state, used, f"conv.norms.{i}.{name}") for name in norm_names),
+                    norm.eps,
+                ),
+            }
+        )
+    return blocks
+
+
 def _head(builder, head, prefix, state, used, x: str) -> str:
     _children(head, {"dropout": nn.Dropout, "linear": nn.Linear})
     weight = _take(state, used, f"{prefix}linear.weight")
@@ -234,7 +264,14 @@ def _graph_inputs(builder, numeric: bool, n_features):
 def _pooled_graph(builder, model, state, used, estimator):
     _check_exact(model, SequenceModel)
     parts = _children(
-        model, {"input_layer": InputLayer, "core": RNNCore, "pooling": Pooling, "head": OutputHead}
+        model,
+        {
+            "input_layer": InputLayer,
+            "core": RNNCore,
+            "pooling": Pooling,
+            "conv": ConvBranch,
+            "head": OutputHead,
+        },
     )
     pooling = parts["pooling"].pooling
     if pooling not in ("last", "mean", "max"):
@@ -246,6 +283,9 @@ def _pooled_graph(builder, model, state, used, estimator):
         builder, parts["core"], "core.", state, used, x_tm, seq_lens, steps=pooling != "last"
     )
     pooled = final if pooling == "last" else builder.pool(pooling, steps, "lengths")
+    if "conv" in parts:
+        conv = builder.conv_blocks(x_tm, "lengths", _conv_blocks(parts["conv"], state, used))
+        pooled = builder.op("Concat", [pooled, conv], axis=1)
     outputs = _head(builder, parts["head"], "head.", state, used, pooled)
     return inputs, (outputs, ["batch", int(estimator.n_outputs_)])
 

@@ -122,6 +122,27 @@ class GraphBuilder:
         floor = self.const(np.array(-np.inf, dtype=np.float32))
         return self.op("ReduceMax", [self.op("Where", [mask, y_tm, floor])], axes=[0], keepdims=0)
 
+    def conv_blocks(self, x_tm: str, lengths: str, blocks: list[dict]) -> str:
+        """The convolution branch: ``(T, B, F)`` -> ``(B, C)``, the mean over real steps.
+
+        Each block is a ``Conv`` (its ``"same"`` padding, ``pads``), the evaluation-mode
+        ``BatchNormalization`` (``norm``: scale, bias, mean, var, eps) and ``Relu``, with the
+        padded steps zeroed after it as :class:`~sklearn_rnn.convolution.ConvBranch` does.
+        """
+        mask = self.op("Cast", [self.step_mask(x_tm, lengths)], to=TensorProto.FLOAT)
+        mask = self.op("Transpose", [mask], perm=[1, 2, 0])  # (B, 1, T)
+        h = self.op("Mul", [self.op("Transpose", [x_tm], perm=[1, 2, 0]), mask])  # (B, F, T)
+        for block in blocks:
+            weights = [self.const(block["weight"].astype(np.float32)), self.const(block["bias"])]
+            h = self.op("Conv", [h, *weights], pads=list(block["pads"]))
+            scale, shift, mean, var, eps = block["norm"]
+            norm = [self.const(a.astype(np.float32)) for a in (scale, shift, mean, var)]
+            h = self.op("BatchNormalization", [h, *norm], epsilon=float(eps))
+            h = self.op("Mul", [self.op("Relu", [h]), mask])
+        total = self.op("ReduceSum", [h, self.const(np.array([2]))], keepdims=0)  # (B, C)
+        count = self.op("Cast", [lengths], to=TensorProto.FLOAT)
+        return self.op("Div", [total, self.op("Unsqueeze", [count, self.const(np.array([1]))])])
+
     def linear64(self, x: str, weight: np.ndarray, bias: np.ndarray) -> str:
         """``x @ weight.T + bias`` in float64 (the output head at inference)."""
         x = self.op("Cast", [x], to=TensorProto.DOUBLE)
