@@ -1,7 +1,7 @@
 """``transform``: a fitted classifier or regressor as a feature extractor.
 
 The features are the pooled sequence vector that the output head reads (the recurrent
-core's outputs reduced by ``pooling``), taken from the one prediction loop with a hook
+core's outputs reduced by ``pooling``, and the convolution branch's average), taken from the one prediction loop with a hook
 on the head, so ``module_.head(transform(X))`` is the network's output on ``X``.
 """
 
@@ -24,8 +24,10 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
 
         ``hidden_size`` features (``2 * hidden_size`` when bidirectional: forward, then
         backward): the last recurrent layer's outputs pooled over each sequence's real
-        steps as ``pooling`` says. Like ``predict``, a sequence's features do not depend
-        on its batch. Names from :meth:`get_feature_names_out`, e.g. ``rnnclassifier0``.
+        steps as ``pooling`` says; with ``conv_blocks``, followed by the last block's
+        filters averaged over the real steps. Like ``predict``, a sequence's features do not
+        depend on its batch. Names from :meth:`get_feature_names_out`, e.g.
+        ``rnnclassifier0``.
 
         Parameters
         ----------

@@ -208,7 +208,7 @@ class CosineLearningRate(Callback):
         if net.lr_schedule_ != "cosine" or self.total_steps_ is not None:
             return
         if dataset_train is not None:
-            batches = math.ceil(len(dataset_train) / net.batch_size)
+            batches = len(net.get_iterator(dataset_train, training=True))  # draws nothing
             self.total_steps_ = max(1, net.max_epochs_ * batches)
 
     def on_batch_begin(self, net, batch=None, training=False, **kwargs):

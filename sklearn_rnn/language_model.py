@@ -28,7 +28,8 @@ from sklearn_rnn import _lm_reading as reading
 from sklearn_rnn._base import RNNBase
 from sklearn_rnn._lm_docs import DOC, OVERRIDES
 from sklearn_rnn._random import draw_seed, next_seed, seeded_global_generator
-from sklearn_rnn.callbacks import GradientClipping
+from sklearn_rnn._training_budget import resolve_lr_schedule
+from sklearn_rnn.callbacks import CosineLearningRate, GradientClipping
 from sklearn_rnn.corpus import BOUNDARY_ID, SPECIAL_IDS, CorpusEncoder, check_corpus, stream_of
 from sklearn_rnn.lm_network import LanguageModelNetwork
 from sklearn_rnn.streams import StreamBatches, TokenStream, n_streams_for
@@ -129,19 +130,24 @@ class RNNLanguageModel(RNNBase):
         # language model has no use for: a fresh fit resets everything and draws the
         # fit's random stream; a continued one reuses the vocabulary.
         self._check_params()
-        if isinstance(self.max_epochs, str):  # the table may accept "auto" for the others
-            raise ValueError(
-                "Invalid value for parameter 'max_epochs': expected an int >= 0 (passes over "
-                f"the corpus), got {self.max_epochs!r}."
-            )
+        # The shared table accepts "auto" for the estimators that choose by input kind.
+        for name, expected in _NO_AUTO.items():
+            if isinstance(getattr(self, name), str):
+                raise ValueError(
+                    f"Invalid value for parameter {name!r}: expected {expected}, got "
+                    f"{getattr(self, name)!r}."
+                )
         fit_params = fit_params or {}
+        schedule = resolve_lr_schedule(self.lr_schedule, continue_training, self.callbacks)
         if continue_training and self.__sklearn_is_fitted__():
+            self.lr_schedule_ = schedule
             self._train(self._make_dataset(check_corpus(X)), fit_params)
             return self
         self._reset_fitted_state()
         try:
             # Read by the shared training hooks; a language model holds nothing out.
             self.early_stopping_, self.max_epochs_ = False, self.max_epochs
+            self.lr_schedule_ = schedule
             seed = draw_seed(self.random_state)
             self.torch_rng_state_ = torch.Generator().manual_seed(seed).get_state()
             dataset = self._fit_encoders(check_corpus(X))
@@ -201,6 +207,7 @@ class RNNLanguageModel(RNNBase):
         extra = []
         if self.clip_grad_norm is not None:
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
+        extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
         if self.progress_bar:
             extra.append(("progress_bar", ProgressBar()))
         for _, callback in extra:
@@ -442,6 +449,15 @@ class RNNLanguageModel(RNNBase):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+#: Parameters that other estimators resolve from "auto", as a language model takes them.
+_NO_AUTO = {
+    "max_epochs": "an int >= 0 (passes over the corpus)",
+    "hidden_size": "an int >= 1",
+    "dropout": "a float in [0, 1)",
+    "lr": "a positive float",
+}
 
 
 def _detached(state):

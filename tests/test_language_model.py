@@ -276,3 +276,14 @@ def test_kneser_ney_baseline_is_a_distribution(load_script):
         total = sum(model.prob(history, c) for c in model.vocab) + model.prob(history, "\0")
         assert total == pytest.approx(1.0)
     assert model.nats_per_char("abracadabra") < math.log(len(model.vocab))
+
+
+def test_fit_decays_the_learning_rate_and_continued_training_keeps_it():
+    lm = RNNLanguageModel(hidden_size=8, bptt=4, max_epochs=3, random_state=0)
+    lm.fit("hello world " * 20)
+    assert lm.lr_schedule_ == "cosine"
+    rates = lm.history[:, "lr"]
+    assert lm.lr >= rates[0] > rates[1] > rates[2] >= 0
+    assert lm.optimizer_.param_groups[0]["lr"] == lm.lr  # left where the next fit starts
+    lm.partial_fit("hello world " * 20)
+    assert lm.lr_schedule_ == "constant" and "lr" not in lm.history[-1]

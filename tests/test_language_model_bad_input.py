@@ -36,6 +36,10 @@ def test_bad_corpus(X, error, match):
         ("lowercase", "yes"),
         ("clip_grad_norm", -1.0),
         ("max_epochs", "auto"),
+        ("lr", "auto"),  # "auto" means a choice by input kind, which a language model lacks
+        ("hidden_size", "auto"),
+        ("dropout", "auto"),
+        ("lr_schedule", "linear"),
     ],
 )
 def test_bad_parameters(param, value):
