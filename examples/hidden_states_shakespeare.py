@@ -50,7 +50,6 @@ SETTINGS = {
     "word_dropout": 0.0,
     "lowercase": False,
     "lr": 0.01,
-    "lr_schedule": "constant",
     "batch_size": 32,
     "max_epochs": 8,
     "early_stopping": False,

@@ -238,12 +238,13 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
                 torch.Generator().manual_seed(draw_seed(self.random_state)).get_state()
             )
             checked = self._check_X(X, reset=True)
+            by_kind = resolve_for_kind("lr_schedule", "auto", checked.kind, self._kind_defaults)
             dataset = self._fit_encoders(checked, y, classes, sample_weight)
             self.early_stopping_ = resolve_early_stopping(
                 self.early_stopping, self.validation_fraction, len(dataset), continue_training
             )
             self.lr_schedule_ = resolve_lr_schedule(
-                self.lr_schedule, continue_training, self.callbacks
+                self.lr_schedule, continue_training, self.callbacks, by_kind
             )
             self._initialize_network()
             self._train(dataset, fit_params or {}, one_epoch)

@@ -70,17 +70,22 @@ def resolve_early_stopping(
     )
 
 
-def resolve_lr_schedule(lr_schedule: str, continue_training: bool, callbacks=None) -> str:
+def resolve_lr_schedule(
+    lr_schedule: str, continue_training: bool, callbacks=None, auto: str = "cosine"
+) -> str:
     """``"cosine"`` or ``"constant"``: how the library moves the learning rate in this fit.
 
-    ``"auto"`` decays it (cosine) over a fit that knows its length. It keeps it constant
-    for incremental training (``partial_fit``, ``warm_start``), whose calls continue one
-    another, and leaves it to the user's own skorch ``LRScheduler`` among ``callbacks``.
+    ``"auto"`` is ``auto`` (the input kind's measured choice) for a fit that knows its
+    length. It is constant for incremental training (``partial_fit``, ``warm_start``),
+    whose calls continue one another, and leaves the rate to the user's own skorch
+    ``LRScheduler`` among ``callbacks``.
 
     Examples
     --------
     >>> resolve_lr_schedule("auto", continue_training=False)
     'cosine'
+    >>> resolve_lr_schedule("auto", continue_training=False, auto="constant")
+    'constant'
     >>> resolve_lr_schedule("auto", continue_training=True)
     'constant'
     """
@@ -93,7 +98,7 @@ def resolve_lr_schedule(lr_schedule: str, continue_training: bool, callbacks=Non
         )
     if lr_schedule != "auto":
         return lr_schedule
-    return "constant" if continue_training or users_scheduler else "cosine"
+    return "constant" if continue_training or users_scheduler else auto
 
 
 def _callback_objects(callbacks) -> list:

@@ -135,8 +135,7 @@ _DOC = """Recurrent encoder-decoder with attention: per input, an output sequenc
     >>> X = ["".join(p) for n in (1, 2, 3, 4) for p in product("ab", repeat=n)]
     >>> y = [x[::-1].upper() for x in X]  # reversed and upper-cased: "aab" -> "BAA"
     >>> model = RNNSeq2Seq(hidden_size=32, embedding_dim=16, dropout=0.0, lr=0.01,
-    ...                    lr_schedule="constant", max_epochs=20, batch_size=8,
-    ...                    random_state=0).fit(X, y)
+    ...                    max_epochs=20, batch_size=8, random_state=0).fit(X, y)
     >>> model.predict(["abba", "aab"])
     ['ABBA', 'BAA']
     >>> model.score(X, y) > 0.9  # exact-match accuracy

@@ -20,15 +20,7 @@ from sklearn_rnn.metrics import entity_f1_scorer, token_accuracy
 from sklearn_rnn.tagger import RNNTagger
 
 CELLS = ["rnn", "lstm", "gru"]
-# A constant learning rate: the few-epoch fits here learn the toy corpora at full steps.
-FAST = dict(
-    hidden_size=16,
-    embedding_dim=16,
-    char_embedding_dim=8,
-    lr=0.01,
-    lr_schedule="constant",
-    random_state=0,
-)
+FAST = dict(hidden_size=16, embedding_dim=16, char_embedding_dim=8, lr=0.01, random_state=0)
 NO_HIDDEN = {k: v for k, v in FAST.items() if k != "hidden_size"}
 
 DETS = ["the", "a", "this", "every"]

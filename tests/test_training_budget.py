@@ -169,3 +169,11 @@ def test_a_users_lr_scheduler_callback_takes_over_from_auto():
     assert clf.optimizer_.param_groups[0]["lr"] == pytest.approx(clf.lr_ * 0.5**3)
     with pytest.raises(ValueError, match="lr_schedule"):
         RNNClassifier(max_epochs=1, lr_schedule="cosine", callbacks=[halve], **TINY).fit(X, y)
+
+
+def test_auto_schedule_is_constant_for_text():
+    texts = ["good film", "bad film", "fine", "awful"] * 4
+    clf = RNNClassifier(max_epochs=2, **TINY).fit(texts, [1, 0] * 8)
+    assert clf.lr_schedule_ == "constant"
+    forced = RNNClassifier(max_epochs=2, lr_schedule="cosine", **TINY).fit(texts, [1, 0] * 8)
+    assert forced.lr_schedule_ == "cosine"
