@@ -1,8 +1,9 @@
 """``transform``: a fitted classifier or regressor as a feature extractor.
 
 The features are the pooled sequence vector that the output head reads (the recurrent
-core's outputs reduced by ``pooling``, and the convolution branch's average), taken from the one prediction loop with a hook
-on the head, so ``module_.head(transform(X))`` is the network's output on ``X``.
+core's outputs reduced by ``pooling``, and the convolution branch's average), taken from
+the one prediction loop with a hook on the head, so ``module_.head(transform(X))`` is the
+network's output on ``X``.
 """
 
 from __future__ import annotations
