@@ -21,6 +21,7 @@ Usage::
     python benchmarks/g2p.py                                 # full CMUdict, the defaults
     python benchmarks/g2p.py --train-limit 20000 --max-epochs 3     # a quick look
     python benchmarks/g2p.py --speed --no-accuracy           # the speed ratios only
+    python benchmarks/g2p.py --lr-schedule cosine --max-epochs 8 --threads 2
     python benchmarks/g2p.py --curve 2000 --time-budget 30   # WER after each epoch, and
                                                              # no epoch started after 30 min
 
@@ -60,6 +61,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument(
+        "--lr-schedule",
+        choices=["auto", "constant", "cosine"],
+        default=None,
+        help="cosine: decay the learning rate over the fit (not with --curve, whose one-epoch "
+        "fits would each decay)",
+    )
     parser.add_argument("--beam-sizes", type=int, nargs="+", default=[1, 5])
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--verbose", type=int, default=1)
@@ -141,6 +149,7 @@ def model_parameters(args) -> dict:
         "max_epochs": args.max_epochs,
         "batch_size": args.batch_size,
         "lr": args.lr,
+        "lr_schedule": args.lr_schedule,
     }
     return {k: v for k, v in given.items() if v is not None}
 
