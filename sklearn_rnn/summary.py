@@ -10,7 +10,7 @@ from torch import nn
 from sklearn_rnn.modules import OutputHead
 
 # Layers worth a row; containers and parameter-free helpers (dropout, pooling) are skipped.
-_LAYER_TYPES = (nn.Embedding, nn.RNNBase, nn.Linear, nn.Conv1d)
+_LAYER_TYPES = (nn.Embedding, nn.RNNBase, nn.Linear, nn.Conv1d, nn.BatchNorm1d)
 
 
 @dataclass
@@ -127,4 +127,6 @@ def _symbolic_shape(shape: tuple, steps: int) -> str:
     dims = ["None"] + [str(d) for d in shape[1:]]  # the batch dimension is shown as None
     if len(shape) == 3 and shape[1] == steps:
         dims[1] = "steps"
+    elif len(shape) == 3 and shape[2] == steps:  # convolutions: (B, channels, T)
+        dims[2] = "steps"
     return "(" + ", ".join(dims) + ")"

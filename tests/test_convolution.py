@@ -114,3 +114,12 @@ def test_clone_save_and_onnx_round_trips(fitted, tmp_path):
     clf.export_onnx(tmp_path / "model.onnx")
     served = ONNXPredictor(tmp_path / "model.onnx")
     np.testing.assert_allclose(served.predict_proba(X), clf.predict_proba(X), atol=1e-5)
+
+
+def test_summary_rows_add_up_to_the_parameter_count(fitted):
+    clf, _ = fitted
+    summary = clf.summary(show=False)
+    assert sum(count for *_, count in summary.rows) == summary.total_params
+    conv_rows = [row for row in summary.rows if row[0].startswith("conv.")]
+    assert sorted(kind for _, kind, _, _ in conv_rows) == ["Conv1d"] * 2 + ["MaskedBatchNorm1d"] * 2
+    assert conv_rows[0][2] == "(None, 6, steps)"
