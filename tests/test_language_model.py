@@ -279,11 +279,13 @@ def test_kneser_ney_baseline_is_a_distribution(load_script):
 
 
 def test_fit_decays_the_learning_rate_and_continued_training_keeps_it():
-    lm = RNNLanguageModel(hidden_size=8, bptt=4, max_epochs=3, random_state=0)
+    default = RNNLanguageModel(hidden_size=8, bptt=4, max_epochs=1).fit("hello world " * 20)
+    assert default.lr_schedule_ == "constant"  # the measured "auto" for language models
+    lm = RNNLanguageModel(hidden_size=8, bptt=4, max_epochs=3, lr_schedule="cosine")
     lm.fit("hello world " * 20)
     assert lm.lr_schedule_ == "cosine"
     rates = lm.history[:, "lr"]
     assert lm.lr >= rates[0] > rates[1] > rates[2] >= 0
     assert lm.optimizer_.param_groups[0]["lr"] == lm.lr  # left where the next fit starts
-    lm.partial_fit("hello world " * 20)
-    assert lm.lr_schedule_ == "constant" and "lr" not in lm.history[-1]
+    default.partial_fit("hello world " * 20)
+    assert default.lr_schedule_ == "constant" and "lr" not in default.history[-1]
