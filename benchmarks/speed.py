@@ -382,6 +382,7 @@ class Estimator:
             conv_blocks=None,  # the hand-written loops have no convolutions
             clip_grad_norm=None,
             lr=LR,
+            lr_schedule="constant",  # and a constant learning rate
             optimizer=torch.optim.Adam,
             batch_size=BATCH_SIZE,
             max_epochs=1,

@@ -44,6 +44,7 @@ COMMON = {
     "bidirectional": True,
     "pooling": "max",
     "conv_blocks": None,  # the recurrent network alone (the defaults add convolutions)
+    "lr_schedule": "constant",  # as measured (the series defaults decay the rate)
     "hidden_size": 64,
     "lr": 1e-2,
     "batch_size": 16,
