@@ -306,7 +306,9 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
 
     def _train(self, dataset: SequenceDataset, fit_params: dict, one_epoch: bool) -> None:
         n_train = len(dataset) - (self._n_validation(len(dataset)) if self.early_stopping_ else 0)
-        self.max_epochs_ = resolve_max_epochs(self.max_epochs, n_train, self.batch_size, one_epoch)
+        self.max_epochs_ = resolve_max_epochs(
+            self.max_epochs, n_train, self.batch_size, one_epoch, self.early_stopping_
+        )
         self._run_epochs(dataset, self.max_epochs_, fit_params)
 
     def _run_epochs(self, dataset, epochs: int, fit_params: dict) -> None:

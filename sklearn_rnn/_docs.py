@@ -168,8 +168,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
             "Passes over the training data (at most: ``n_iter_no_change`` may stop training\n"
             'sooner). ``"auto"`` budgets optimizer steps rather than epochs, so that 50\n'
             "sequences train as long as 50,000: enough epochs for 500 steps of\n"
-            "``batch_size``, at least 10 and at most 500; ``partial_fit`` then trains one\n"
-            "epoch per call."
+            "``batch_size``, at least 10 (30 when early stopping is on, which then ends the\n"
+            "fit) and at most 500; ``partial_fit`` then trains one epoch per call."
         ),
     ),
     "batch_size": (

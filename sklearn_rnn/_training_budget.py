@@ -22,13 +22,20 @@ AUTO_MIN_EPOCHS = 10
 AUTO_MAX_EPOCHS = 500
 #: ``early_stopping="auto"`` holds data out from this many training sequences on.
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
+#: With early stopping on, ``max_epochs="auto"`` allows at least this many epochs: the
+#: validation score ends the fit. UD English-EWT's tagger stopped after 25 (best: 20) at
+#: 0.954 test accuracy, against 0.949 after the 10 of the step budget.
+AUTO_EPOCHS_WITH_EARLY_STOPPING = 30
 
 #: skorch callbacks that set the learning rate themselves.
 _SCHEDULERS = (LRScheduler, WarmRestartLR)
 
 
-def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: bool) -> int:
-    """The number of epochs a fit (or, with ``one_epoch``, a ``partial_fit`` call) trains.
+def resolve_max_epochs(
+    max_epochs, n_train: int, batch_size: int, one_epoch: bool, early_stopping: bool = False
+) -> int:
+    """The number of epochs a fit (or, with ``one_epoch``, a ``partial_fit`` call) trains
+    at most (early stopping may end it sooner).
 
     Examples
     --------
@@ -36,6 +43,8 @@ def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: boo
     250
     >>> resolve_max_epochs("auto", n_train=100_000, batch_size=32, one_epoch=False)
     10
+    >>> resolve_max_epochs("auto", 100_000, 32, one_epoch=False, early_stopping=True)
+    30
     >>> resolve_max_epochs("auto", 50, 32, one_epoch=True), resolve_max_epochs(7, 50, 32, False)
     (1, 7)
     """
@@ -44,8 +53,10 @@ def resolve_max_epochs(max_epochs, n_train: int, batch_size: int, one_epoch: boo
     if one_epoch:
         return 1  # one pass per call, as MLPClassifier.partial_fit
     steps_per_epoch = math.ceil(n_train / batch_size)
-    epochs = math.ceil(AUTO_MIN_STEPS / steps_per_epoch)
-    return min(max(epochs, AUTO_MIN_EPOCHS), AUTO_MAX_EPOCHS)
+    epochs = max(math.ceil(AUTO_MIN_STEPS / steps_per_epoch), AUTO_MIN_EPOCHS)
+    if early_stopping:
+        epochs = max(epochs, AUTO_EPOCHS_WITH_EARLY_STOPPING)
+    return min(epochs, AUTO_MAX_EPOCHS)
 
 
 def resolve_early_stopping(

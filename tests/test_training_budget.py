@@ -177,3 +177,15 @@ def test_auto_schedule_is_constant_for_text():
     assert clf.lr_schedule_ == "constant"
     forced = RNNClassifier(max_epochs=2, lr_schedule="cosine", **TINY).fit(texts, [1, 0] * 8)
     assert forced.lr_schedule_ == "cosine"
+
+
+def test_auto_epochs_leave_room_for_early_stopping_on_large_data():
+    from sklearn_rnn._training_budget import AUTO_EPOCHS_WITH_EARLY_STOPPING, resolve_max_epochs
+
+    n = AUTO_EARLY_STOPPING_MIN_SAMPLES
+    X_large = np.random.RandomState(2).randn(n, 2, 1).astype(np.float32)
+    reg = RNNRegressor(batch_size=128, patience=1, **TINY).fit(X_large, X_large[:, 0, 0])
+    assert reg.early_stopping_ and reg.max_epochs_ == AUTO_EPOCHS_WITH_EARLY_STOPPING
+    assert len(reg.history) <= reg.max_epochs_
+    # The same data without early stopping: the step budget's 10 epochs (71 steps each).
+    assert resolve_max_epochs("auto", n - n // 10, 128, one_epoch=False) == AUTO_MIN_EPOCHS
