@@ -8,6 +8,7 @@ the recurrent state runs on. All in eval mode, without autograd.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -172,3 +173,32 @@ class _Stepper:
             self.state[i] = cell(x, self.state[i])
             x = self.state[i][0] if self.is_lstm else self.state[i]  # (1, H)
         return self.weight @ x[0].double().cpu().numpy() + self.bias
+
+
+def check_sample_arguments(n_tokens, temperature, top_k) -> None:
+    """Reject bad ``sample`` arguments with a ValueError naming the argument."""
+    checks = [
+        (
+            "n_tokens",
+            n_tokens,
+            isinstance(n_tokens, (int, np.integer)) and n_tokens >= 0,
+            "an int >= 0",
+        ),
+        (
+            "temperature",
+            temperature,
+            isinstance(temperature, (int, float, np.number)) and 0 < temperature < math.inf,
+            "a positive float",
+        ),
+        (
+            "top_k",
+            top_k,
+            top_k is None or (isinstance(top_k, (int, np.integer)) and top_k >= 1),
+            "an int >= 1 or None",
+        ),
+    ]
+    for name, value, ok, expected in checks:
+        if not ok or isinstance(value, bool):
+            raise ValueError(
+                f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
+            )

@@ -420,7 +420,7 @@ class RNNLanguageModel(RNNBase):
             token list for models fitted on token lists.
         """
         check_is_fitted(self)
-        _check_sample_arguments(n_tokens, temperature, top_k)
+        reading.check_sample_arguments(n_tokens, temperature, top_k)
         is_tokens = self.encoder_.kind_ == "tokens"
         corpus = check_corpus([list(prompt)] if is_tokens else [prompt], "prompt")
         unknown = self.encoder_.unknown_tokens(corpus)
@@ -468,34 +468,6 @@ def _detached(state):
     if isinstance(state, tuple):
         return tuple(s.detach() for s in state)
     return state.detach()
-
-
-def _check_sample_arguments(n_tokens, temperature, top_k) -> None:
-    checks = [
-        (
-            "n_tokens",
-            n_tokens,
-            isinstance(n_tokens, (int, np.integer)) and n_tokens >= 0,
-            "an int >= 0",
-        ),
-        (
-            "temperature",
-            temperature,
-            isinstance(temperature, (int, float, np.number)) and 0 < temperature < math.inf,
-            "a positive float",
-        ),
-        (
-            "top_k",
-            top_k,
-            top_k is None or (isinstance(top_k, (int, np.integer)) and top_k >= 1),
-            "an int >= 1 or None",
-        ),
-    ]
-    for name, value, ok, expected in checks:
-        if not ok or isinstance(value, bool):
-            raise ValueError(
-                f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
-            )
 
 
 RNNLanguageModel.__doc__ = DOC.format(
