@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from sklearn_rnn._training_budget import has_lr_scheduler
 from sklearn_rnn._validation import _is_integer, _is_real
 
 
@@ -227,6 +228,14 @@ def check_hyperparameters(estimator) -> None:
                 f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
             )
     _check_routed_parameters(estimator)
+    if getattr(estimator, "lr_schedule", None) == "cosine" and has_lr_scheduler(
+        estimator.callbacks
+    ):
+        raise ValueError(
+            "Invalid value for parameter 'lr_schedule': 'cosine' would fight the LRScheduler "
+            "in callbacks over the learning rate; set lr_schedule='auto' or 'constant' to let "
+            "the callback schedule it."
+        )
     if getattr(estimator, "early_stopping", False) is True and not (
         0 < estimator.validation_fraction < 1
     ):

@@ -100,19 +100,14 @@ def resolve_lr_schedule(
     >>> resolve_lr_schedule("auto", continue_training=True)
     'constant'
     """
-    users_scheduler = any(isinstance(cb, _SCHEDULERS) for cb in _callback_objects(callbacks))
-    if lr_schedule == "cosine" and users_scheduler:
-        raise ValueError(
-            "Invalid value for parameter 'lr_schedule': 'cosine' would fight the LRScheduler "
-            "in callbacks over the learning rate; set lr_schedule='auto' or 'constant' to let "
-            "the callback schedule it."
-        )
     if lr_schedule != "auto":
         return lr_schedule
-    return "constant" if continue_training or users_scheduler else auto
+    return "constant" if continue_training or has_lr_scheduler(callbacks) else auto
 
 
-def _callback_objects(callbacks) -> list:
+def has_lr_scheduler(callbacks) -> bool:
+    """Whether the user's ``callbacks`` hold a skorch callback that sets the learning rate."""
     if callbacks is None or isinstance(callbacks, str):  # callbacks="disable"
-        return []
-    return [cb[1] if isinstance(cb, tuple) else cb for cb in callbacks]
+        return False
+    objects = [cb[1] if isinstance(cb, tuple) else cb for cb in callbacks]
+    return any(isinstance(cb, _SCHEDULERS) for cb in objects)
