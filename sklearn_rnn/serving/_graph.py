@@ -139,9 +139,7 @@ class GraphBuilder:
             norm = [self.const(a.astype(np.float32)) for a in (scale, shift, mean, var)]
             h = self.op("BatchNormalization", [h, *norm], epsilon=float(eps))
             h = self.op("Mul", [self.op("Relu", [h]), mask])
-        total = self.op("ReduceSum", [h, self.const(np.array([2]))], keepdims=0)  # (B, C)
-        count = self.op("Cast", [lengths], to=TensorProto.FLOAT)
-        return self.op("Div", [total, self.op("Unsqueeze", [count, self.const(np.array([1]))])])
+        return self.pool("mean", self.op("Transpose", [h], perm=[2, 0, 1]), lengths)  # (T, B, C)
 
     def linear64(self, x: str, weight: np.ndarray, bias: np.ndarray) -> str:
         """``x @ weight.T + bias`` in float64 (the output head at inference)."""
