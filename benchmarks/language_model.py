@@ -320,7 +320,7 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--pooling", default="max", help="mr: the classifiers' pooling")
-    parser.add_argument("--lm-epochs", type=int, default=2, help="mr: pretraining epochs")
+    parser.add_argument("--lm-epochs", type=int, default=4, help="mr: pretraining epochs")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.task == "shakespeare":
