@@ -53,14 +53,6 @@ class LanguageModelNetwork(nn.Module):
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, None, embedding_dim, dropout)
-        # Word vectors small enough for the text to shape them: nn.Embedding's N(0, 1)
-        # rows barely move under Adam at lr ~1e-3 (their spread stays 1.00 after
-        # training), so a classifier started from them would get the random draw back.
-        # N(0, 0.1) as in Zaremba et al. (2014); measured on MR (benchmarks/pretraining_mr.py).
-        embedding = self.input_layer.embedding
-        nn.init.normal_(embedding.weight, 0.0, 0.1)
-        with torch.no_grad():
-            embedding.weight[embedding.padding_idx].zero_()
         # The fused unidirectional stack of RNNCore (``core.rnn``), called with a state.
         self.core = RNNCore(
             cell, embedding_dim, hidden_size, num_layers, dropout=dropout, single_bias=single_bias
