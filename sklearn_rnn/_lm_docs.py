@@ -49,7 +49,14 @@ OVERRIDES = {
         "float in [0, 1)",
         "Dropout on the token embeddings, between recurrent layers and before the output layer.",
     ),
-    "embedding_dim": ("int", "Size of the token embeddings."),
+    "embedding_dim": (
+        "int",
+        (
+            "Size of the token embeddings. Characters start at ``N(0, 1)``, other tokens\n"
+            "at ``N(0, 0.1)``, small enough for the text to shape them (what\n"
+            ":func:`~sklearn_rnn.pretraining.init_from_language_model` hands a classifier)."
+        ),
+    ),
     "tokenizer": (
         '{"char", "word", "whitespace"} or callable',
         (

@@ -34,6 +34,13 @@ from sklearn_rnn.corpus import BOUNDARY_ID, SPECIAL_IDS, CorpusEncoder, check_co
 from sklearn_rnn.lm_network import LanguageModelNetwork
 from sklearn_rnn.streams import StreamBatches, TokenStream, n_streams_for
 
+# Word vectors start at N(0, 0.1) (Zaremba et al., 2014), small enough for the text to
+# shape them: a word's row is updated only where the word occurs, and from nn.Embedding's
+# N(0, 1) the rows barely moved under Adam, so a classifier started from them got the
+# random draw back (MR, benchmarks/pretraining_mr.py). Characters keep N(0, 1): every
+# row is trained at almost every step, and N(0, 0.1) slowed tiny-shakespeare's start.
+WORD_VECTOR_STD = 0.1
+
 
 def _no_predict(estimator) -> bool:
     return False
@@ -194,6 +201,7 @@ class RNNLanguageModel(RNNBase):
             dropout=self.dropout,
             embedding_dim=self.embedding_dim,
             single_bias=self.single_bias,
+            embedding_std=None if self.tokenizer == "char" else WORD_VECTOR_STD,
             **kwargs,
         )
 

@@ -29,6 +29,9 @@ class LanguageModelNetwork(nn.Module):
         Unused (token input only); accepted because the estimators pass it.
     cell, hidden_size, num_layers, dropout, embedding_dim, single_bias
         As in the estimator.
+    embedding_std : float or None
+        Token vectors start at ``N(0, embedding_std)``; None keeps ``nn.Embedding``'s
+        ``N(0, 1)``.
 
     Examples
     --------
@@ -50,9 +53,15 @@ class LanguageModelNetwork(nn.Module):
         dropout: float = 0.0,
         embedding_dim: int = 64,
         single_bias: bool = False,
+        embedding_std: float | None = None,
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, None, embedding_dim, dropout)
+        if embedding_std is not None:
+            embedding = self.input_layer.embedding
+            nn.init.normal_(embedding.weight, 0.0, embedding_std)
+            with torch.no_grad():
+                embedding.weight[embedding.padding_idx].zero_()
         # The fused unidirectional stack of RNNCore (``core.rnn``), called with a state.
         self.core = RNNCore(
             cell, embedding_dim, hidden_size, num_layers, dropout=dropout, single_bias=single_bias

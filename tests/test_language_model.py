@@ -234,6 +234,35 @@ def test_learns_real_text(shakespeare):
     assert -lm.score(valid) < 2.6  # a unigram model of these characters: about 3.3
 
 
+def test_word_vectors_are_shaped_by_the_text():
+    # Words used in the same contexts end up with similar vectors within a few epochs:
+    # what a classifier started from the model gets. With nn.Embedding's N(0, 1) start
+    # the rows barely moved and the random draw dominated (min within < max across).
+    # Characters keep that start (the other tests, and tiny-shakespeare's measured run).
+    rng = np.random.RandomState(0)
+    animals, colours = ["cat", "dog", "cow"], ["red", "blue", "green"]
+    docs = []
+    for _ in range(150):
+        docs.append(f"the {rng.choice(animals)} eats grass and sleeps")
+        docs.append(f"a {rng.choice(colours)} car drives fast on roads")
+    lm = RNNLanguageModel(
+        hidden_size=32,
+        embedding_dim=16,
+        bptt=8,
+        batch_size=8,
+        lr=0.01,
+        max_epochs=3,
+        tokenizer="word",
+        random_state=0,
+    ).fit(docs)
+    vectors = lm.module_.input_layer.embedding.weight.detach().numpy()
+    index = lm.encoder_.vocabulary_.index
+    unit = {w: vectors[index[w]] / np.linalg.norm(vectors[index[w]]) for w in animals + colours}
+    within = [unit[a] @ unit[b] for g in (animals, colours) for a in g for b in g if a < b]
+    across = [unit[a] @ unit[b] for a in animals for b in colours]
+    assert min(within) > max(across) + 0.3
+
+
 def test_classifier_starts_from_the_language_model():
     from sklearn_rnn import RNNClassifier
     from sklearn_rnn.pretraining import init_from_language_model
