@@ -21,7 +21,8 @@ Tasks (pick with ``--task``, default ``shakespeare``):
     MR sentence polarity, ``--folds`` stratified folds of 10: the same ``RNNClassifier``
     trained from random weights, and initialised from an ``RNNLanguageModel`` pretrained
     (word level) on the training fold's own sentences (Dai & Le, 2015), through
-    :func:`sklearn_rnn.pretraining.init_from_language_model` (``benchmarks/pretraining_mr.py``).
+    :func:`sklearn_rnn.pretraining.init_from_language_model` (``benchmarks/pretraining_mr.py``),
+    and, as the control, initialised from the same language model before training.
 
 Usage::
 
