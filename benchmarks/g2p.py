@@ -21,7 +21,7 @@ Usage::
     python benchmarks/g2p.py                                 # full CMUdict, the defaults
     python benchmarks/g2p.py --train-limit 20000 --max-epochs 3     # a quick look
     python benchmarks/g2p.py --speed --no-accuracy           # the speed ratios only
-    python benchmarks/g2p.py --lr-schedule cosine --max-epochs 8 --threads 2
+    python benchmarks/g2p.py --lr-schedule cosine --max-epochs 18 --threads 2  # README figures
     python benchmarks/g2p.py --curve 2000 --time-budget 30   # WER after each epoch, and
                                                              # no epoch started after 30 min
 
