@@ -58,6 +58,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--test-limit", type=int, default=None, help="first N test words")
     parser.add_argument("--stress", action="store_true", help="keep the stress digits")
     parser.add_argument("--hidden-size", type=int, default=None)
+    parser.add_argument("--num-layers", type=int, default=None)
+    parser.add_argument("--dropout", type=float, default=None)
+    parser.add_argument(
+        "--label-smoothing",
+        type=float,
+        default=None,
+        help="skorch's criterion__label_smoothing (CrossEntropyLoss's label_smoothing)",
+    )
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
@@ -146,10 +154,13 @@ def train_by_epoch(model, w_train, p_train, references: dict, args) -> float:
 def model_parameters(args) -> dict:
     given = {
         "hidden_size": args.hidden_size,
+        "num_layers": args.num_layers,
+        "dropout": args.dropout,
         "max_epochs": args.max_epochs,
         "batch_size": args.batch_size,
         "lr": args.lr,
         "lr_schedule": args.lr_schedule,
+        "criterion__label_smoothing": args.label_smoothing,
     }
     return {k: v for k, v in given.items() if v is not None}
 
