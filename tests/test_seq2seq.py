@@ -75,6 +75,17 @@ def test_other_cells_and_stacked_layers(cell):
     )
 
 
+def test_label_smoothing_keeps_the_model_less_sure(reverser):
+    # skorch's criterion__ prefix reaches CrossEntropyLoss: with 10 % of each target's
+    # mass spread over all symbols, the right outputs keep visibly less than probability 1.
+    smoothed = RNNSeq2Seq(**SMALL, max_epochs=20, random_state=0, criterion__label_smoothing=0.1)
+    smoothed.fit(WORDS, TARGETS)
+    assert smoothed.score(WORDS, TARGETS) >= 0.9
+    sure = reverser.score_sequences(WORDS, TARGETS)
+    unsure = smoothed.score_sequences(WORDS, TARGETS)
+    assert np.median(unsure) < np.median(sure) - 0.1
+
+
 def test_max_output_len_caps_the_outputs():
     model = RNNSeq2Seq(**SMALL, max_epochs=1, max_output_len=2, random_state=0)
     model.fit(WORDS, TARGETS)
@@ -317,11 +328,18 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
             "1",
             "--hidden-size",
             "16",
+            "--num-layers",
+            "2",
+            "--dropout",
+            "0.1",
+            "--label-smoothing",
+            "0.1",
             "--verbose",
             "0",
         ]
     )
     out = capsys.readouterr().out
+    assert "'num_layers': 2, 'dropout': 0.1" in out and "'criterion__label_smoothing': 0.1" in out
     assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
     assert "| greedy |" in out and "| beam 5 |" in out
 
