@@ -102,6 +102,11 @@ _DOC = """Recurrent encoder-decoder with attention: per input, an output sequenc
     :mod:`sklearn_rnn.metrics` has the edit-distance rates and their scorers for
     ``GridSearchCV``/``cross_val_score``.
 
+    Label smoothing, a searchable parameter like the others, goes through skorch's
+    ``criterion__`` prefix: ``criterion__label_smoothing=0.1`` spreads a tenth of each
+    target's mass over all symbols. On CMUdict it took 1.1 points off the word error
+    rate (``benchmarks/g2p.py``, whose README row gives the settings used).
+
     Parameters
     ----------
     {parameters}
