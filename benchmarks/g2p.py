@@ -238,10 +238,12 @@ def speed_run(args) -> dict:
         core.hidden_size,
         num_layers=len(core.forward_layers),
         batch_first=True,
+        dropout=core.between_layers.p if len(core.forward_layers) > 1 else 0.0,
         bidirectional=True,
     )
 
     def encoder(ours: bool):
+        network.train()  # dropout between layers in both, as in training
         for X, _ in batches:
             x = network.input_layer(X["inputs"])
             out = core(x, X["lengths"]) if ours else fused(x)[0]
