@@ -233,12 +233,13 @@ def speed_run(args) -> dict:
     ]
     network = model.module_
     core = network.core
-    fused = torch.nn.LSTM(
+    n_layers = len(core.forward_layers)
+    fused = torch.nn.LSTM(  # nn.LSTM warns at dropout > 0 with one layer
         network.input_layer.output_size,
         core.hidden_size,
-        num_layers=len(core.forward_layers),
+        num_layers=n_layers,
         batch_first=True,
-        dropout=core.between_layers.p if len(core.forward_layers) > 1 else 0.0,
+        dropout=core.between_layers.p if n_layers > 1 else 0.0,
         bidirectional=True,
     )
 

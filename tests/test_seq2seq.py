@@ -340,14 +340,14 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
     )
     out = capsys.readouterr().out
     assert "'num_layers': 2, 'dropout': 0.1" in out and "'criterion__label_smoothing': 0.1" in out
+    assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
+    assert "| greedy |" in out and "| beam 5 |" in out
     speed = load_script("benchmarks/g2p.py").main(
         ["--data-dir", str(data_dir), "--speed", "--no-accuracy", "--repeats", "1"]
         + ["--hidden-size", "16", "--num-layers", "2", "--label-smoothing", "0.1"]
     )["speed"]
     assert len(speed) == 4 and all(seconds > 0 for seconds in speed.values())
     assert "| training epoch, hand-written loop |" in capsys.readouterr().out
-    assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
-    assert "| greedy |" in out and "| beam 5 |" in out
 
 
 @pytest.mark.slow
