@@ -43,7 +43,7 @@ from pathlib import Path
 import torch
 
 from sklearn_rnn import RNNSeq2Seq
-from sklearn_rnn.data import IGNORE_INDEX, length_grouped_batches
+from sklearn_rnn._base._batches import IGNORE_INDEX, length_grouped_batches
 from sklearn_rnn.datasets import load_cmudict, split_pronunciations
 from sklearn_rnn.metrics import edit_distance, sequence_error_rate, token_error_rate
 

@@ -52,7 +52,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from skorch.callbacks import Callback  # noqa: E402
 
 from sklearn_rnn import RNNLanguageModel  # noqa: E402
-from sklearn_rnn.lm_network import LanguageModelNetwork  # noqa: E402
+from sklearn_rnn.language_model._network import LanguageModelNetwork  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LN2 = math.log(2)
@@ -252,7 +252,7 @@ def hand_written_epoch(net, optimizer, batches, clip: float) -> tuple[float, flo
 
 
 def run_speed(args) -> None:
-    from sklearn_rnn.streams import StreamBatches, n_streams_for
+    from sklearn_rnn.language_model._streams import StreamBatches, n_streams_for
 
     train, _ = shakespeare(Path(args.data_dir))
     train = train[: args.train_chars]

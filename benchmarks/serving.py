@@ -37,8 +37,8 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from sklearn_rnn import RNNClassifier  # noqa: E402
+from sklearn_rnn.encoding import word_tokenize  # noqa: E402
 from sklearn_rnn.serving import ONNXPredictor  # noqa: E402
-from sklearn_rnn.tokenizers import word_tokenize  # noqa: E402
 
 SEED = 0
 

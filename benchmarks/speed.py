@@ -2,7 +2,7 @@
 
 One command times, in the same run and interleaved epoch by epoch (so that load from
 other processes hits every variant alike), four ways of training and using the SAME
-model (``sklearn_rnn.modules.SequenceModel``, identical initial weights):
+model (``sklearn_rnn.nn.SequenceModel``, identical initial weights):
 
 (a)  the floor: a hand-written PyTorch loop, batches grouped by length, each batch
      padded to its own longest member, no packing; the model reads each sequence at
@@ -77,8 +77,9 @@ from skorch.callbacks import Callback  # noqa: E402
 
 import sklearn_rnn  # noqa: E402
 from sklearn_rnn import RNNClassifier, RNNRegressor  # noqa: E402
-from sklearn_rnn.data import length_grouped_batches  # noqa: E402  (padding statistic only)
-from sklearn_rnn.modules import RNN_CELLS, SequenceModel  # noqa: E402
+from sklearn_rnn._base._batches import length_grouped_batches  # noqa: E402  (padding statistic only)
+from sklearn_rnn.nn import SequenceModel  # noqa: E402
+from sklearn_rnn.nn._networks import RNN_CELLS
 
 SEED = 0
 BATCH_SIZE = 64

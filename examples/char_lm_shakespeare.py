@@ -11,7 +11,7 @@ backpropagation through time, then:
    since the last newline) on held-out text, with
    :func:`~sklearn_rnn.inspection.rank_units`, as Karpathy, Johnson and Fei-Fei (2015)
    found such cells, and
-4. draws the best cell over a passage with :func:`~sklearn_rnn.plotting.plot_hidden_states`.
+4. draws the best cell over a passage with :func:`~sklearn_rnn.inspection.plot_hidden_states`.
 
 The default settings train a smaller model on a third of the text (a few minutes on 2
 cores); ``--full`` trains the library's defaults on all of it, as
@@ -94,7 +94,7 @@ def main(argv=None) -> None:
         import matplotlib  # noqa: PLC0415
 
         matplotlib.use("Agg")
-        from sklearn_rnn.plotting import plot_hidden_states  # noqa: PLC0415
+        from sklearn_rnn.inspection import plot_hidden_states  # noqa: PLC0415
 
         ax = plot_hidden_states(
             lm, passage[:400], units=[int(units[0])], cell_state=True, wrap="newline"

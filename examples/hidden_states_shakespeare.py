@@ -12,7 +12,7 @@ language model: unidirectional, so it never sees what it predicts), then
    character of held-out text (the last 10 % of the corpus),
 2. :func:`~sklearn_rnn.inspection.rank_units` correlates each unit with the position in
    the line (characters since the last newline), and
-3. :func:`~sklearn_rnn.plotting.plot_hidden_states` draws the best unit over a passage.
+3. :func:`~sklearn_rnn.inspection.plot_hidden_states` draws the best unit over a passage.
 
 It prints the next-character accuracy (against always guessing the most frequent
 character) and the best units' correlations. About a minute on 2 cores.
@@ -29,9 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from sklearn_rnn import RNNTagger
-from sklearn_rnn.inspection import rank_units
+from sklearn_rnn.inspection import plot_hidden_states, rank_units
 from sklearn_rnn.metrics import token_accuracy
-from sklearn_rnn.plotting import plot_hidden_states
 
 #: The project's shared data folder (``<repo>/../shared/data``).
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

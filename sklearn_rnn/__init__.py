@@ -14,7 +14,7 @@ _LAZY = {
     "RNNSeq2Seq": "sklearn_rnn.seq2seq",
     "RNNTagger": "sklearn_rnn.tagger",
     "load": "sklearn_rnn.persistence",
-    "plot_history": "sklearn_rnn.plotting",
+    "plot_history": "sklearn_rnn.inspection._plots",
 }
 
 __all__ = [

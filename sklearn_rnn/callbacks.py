@@ -7,8 +7,8 @@ import math
 import torch
 from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 
-from sklearn_rnn._weights import SAMPLE_WEIGHT
-from sklearn_rnn.data import IGNORE_INDEX
+from sklearn_rnn._base._batches import IGNORE_INDEX
+from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT
 from sklearn_rnn.exceptions import TrainingDivergedError
 
 

@@ -10,16 +10,16 @@ from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from sklearn_rnn import _docs
-from sklearn_rnn import _validation as v
-from sklearn_rnn._base import RNNBase
-from sklearn_rnn._multilabel import (
+from sklearn_rnn._base import _docs
+from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base._multilabel import (
     check_indicator_matrix,
     check_not_label_sets,
     is_indicator_matrix,
 )
-from sklearn_rnn._representation import PooledRepresentationMixin
+from sklearn_rnn._base._representation import PooledRepresentationMixin
 from sklearn_rnn.callbacks import ValidAccuracy
+from sklearn_rnn.encoding import _validation as v
 
 _DOC = """Recurrent neural network classifier: one label per text or series.
 

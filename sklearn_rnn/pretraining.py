@@ -15,7 +15,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
-from sklearn_rnn.corpus import SPECIAL_TOKENS
+from sklearn_rnn.language_model._corpus import SPECIAL_TOKENS
 
 
 class RecurrentInit(Callback):

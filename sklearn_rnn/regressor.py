@@ -7,12 +7,12 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_array
 
-from sklearn_rnn import _docs
-from sklearn_rnn import _validation as v
-from sklearn_rnn._base import RNNBase
-from sklearn_rnn._kind_defaults import REGRESSOR_KIND_DEFAULTS
-from sklearn_rnn._representation import PooledRepresentationMixin
+from sklearn_rnn._base import _docs
+from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base._kind_defaults import REGRESSOR_KIND_DEFAULTS
+from sklearn_rnn._base._representation import PooledRepresentationMixin
 from sklearn_rnn.callbacks import ValidR2
+from sklearn_rnn.encoding import _validation as v
 
 _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequence.
 

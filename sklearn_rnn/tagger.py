@@ -12,16 +12,18 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from skorch.utils import to_tensor
 
-from sklearn_rnn import _docs
-from sklearn_rnn import _validation as v
-from sklearn_rnn._base import RNNBase
-from sklearn_rnn._tagger_prediction import PerStepPredictionMixin
-from sklearn_rnn._weights import SAMPLE_WEIGHT, check_sample_weight, weighted_loss
+from sklearn_rnn._base import _docs
+from sklearn_rnn._base._batches import IGNORE_INDEX
+from sklearn_rnn._base._encoded_sequences import EncodedSequences
+from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT, check_sample_weight, weighted_loss
+from sklearn_rnn._base._sequence_encoder import SequenceEncoder
+from sklearn_rnn._base._tagger_prediction import PerStepPredictionMixin
 from sklearn_rnn.callbacks import ValidAccuracy
-from sklearn_rnn.data import IGNORE_INDEX
-from sklearn_rnn.encoding import EncodedSequences, SequenceEncoder, Vocabulary
+from sklearn_rnn.encoding import _validation as v
+from sklearn_rnn.encoding._vocabulary import Vocabulary
 from sklearn_rnn.metrics import token_accuracy
-from sklearn_rnn.modules import TaggerModel
+from sklearn_rnn.nn._networks import TaggerModel
 
 # The shared word-embedding parameters; tokenizer and the rest are the tagger's own.
 # The tagger's own parameters, and shared ones whose meaning differs here.
@@ -103,8 +105,8 @@ _PARAMETERS = {
             "arguments, and its ``forward(inputs, lengths)`` receives the padded batch (and\n"
             "``chars``, ``char_lengths``, ``char_index`` for token input unless\n"
             "``char_embedding_dim=0``, and ``shapes`` unless ``shape_embedding_dim=0``; see\n"
-            ":class:`~sklearn_rnn.modules.TaggerModel`). With ``crf=True`` it must hold a\n"
-            ":class:`~sklearn_rnn.crf.LinearChainCRF` as ``crf``."
+            ":class:`~sklearn_rnn.nn.TaggerModel`). With ``crf=True`` it must hold a\n"
+            ":class:`~sklearn_rnn.nn.LinearChainCRF` as ``crf``."
         ),
     ),
 }
@@ -138,7 +140,7 @@ _DOC = """Recurrent neural network sequence tagger: one label per token or time 
     shape_vocabulary_ : Vocabulary or None
         The word shapes seen more than once in ``fit`` (when the shape feature is used).
     module_ : torch.nn.Module
-        The trained network (:class:`~sklearn_rnn.modules.TaggerModel` by default).
+        The trained network (:class:`~sklearn_rnn.nn.TaggerModel` by default).
     history_ : skorch.History
         Per-epoch losses and metrics.
 

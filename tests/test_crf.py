@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_rnn.crf import LinearChainCRF
+from sklearn_rnn.nn import LinearChainCRF
 
 PAD_TAG = -100
 

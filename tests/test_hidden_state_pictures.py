@@ -7,8 +7,10 @@ import pytest
 matplotlib.use("Agg")
 
 from sklearn_rnn import RNNClassifier, RNNRegressor  # noqa: E402
-from sklearn_rnn.inspection import rank_units  # noqa: E402
-from sklearn_rnn.plotting import plot_hidden_states  # noqa: E402
+from sklearn_rnn.inspection import (
+    plot_hidden_states,  # noqa: E402
+    rank_units,  # noqa: E402
+)
 
 
 @pytest.fixture(scope="module")

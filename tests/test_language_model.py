@@ -12,8 +12,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_rnn import RNNLanguageModel, load
-from sklearn_rnn.corpus import CorpusEncoder
-from sklearn_rnn.streams import StreamBatches, TokenStream
+from sklearn_rnn.language_model._corpus import CorpusEncoder
+from sklearn_rnn.language_model._streams import StreamBatches, TokenStream
 
 # A text with structure an RNN learns in seconds: words in a fixed order.
 PATTERN = "the cat sat on the mat. "
@@ -286,7 +286,7 @@ def test_classifier_starts_from_the_language_model():
 
 
 def test_hidden_state_heatmap(fitted):
-    plotting = pytest.importorskip("sklearn_rnn.plotting")
+    plotting = pytest.importorskip("sklearn_rnn.inspection._plots")
     if not hasattr(plotting, "plot_hidden_states"):
         pytest.skip("plot_hidden_states not available")
     import matplotlib

@@ -12,7 +12,7 @@ from skorch import NeuralNet
 
 import sklearn_rnn
 from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
-from sklearn_rnn._parameters import HYPERPARAMETER_CHECKS
+from sklearn_rnn._base._parameters import HYPERPARAMETER_CHECKS
 
 PACKAGE = Path(sklearn_rnn.__file__).parent
 ESTIMATORS = [RNNClassifier, RNNRegressor, RNNTagger, RNNSeq2Seq, RNNLanguageModel]

@@ -7,7 +7,7 @@ import pytest
 matplotlib.use("Agg")
 
 from sklearn_rnn import RNNClassifier  # noqa: E402
-from sklearn_rnn.plotting import plot_history  # noqa: E402
+from sklearn_rnn.inspection import plot_history  # noqa: E402
 
 
 def test_plot_history_draws_train_and_validation_curves(tmp_path):

@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger
-from sklearn_rnn._weights import check_sample_weight
+from sklearn_rnn._base._sample_weight import check_sample_weight
 
 FAST = dict(hidden_size=8, max_epochs=3, lr=0.01, random_state=0, early_stopping=False)
 

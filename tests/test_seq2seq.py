@@ -13,8 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
 from sklearn_rnn import RNNSeq2Seq, load
-from sklearn_rnn._seq2seq_modules import EOS_ID, Seq2SeqModel, beam_search
 from sklearn_rnn.metrics import neg_token_error_rate_scorer, sequence_accuracy_scorer
+from sklearn_rnn.seq2seq._network import EOS_ID, Seq2SeqModel, beam_search
 
 # Reverse and upper-case a string over "ab" or "abc": "abc" -> "CBA". The output depends
 # on the whole input, in reverse, so the decoder must attend to the right source step.

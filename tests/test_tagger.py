@@ -14,9 +14,9 @@ from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, check_cv, cross_val_score
 
-from sklearn_rnn.crf import LinearChainCRF
 from sklearn_rnn.datasets import load_conllu
 from sklearn_rnn.metrics import entity_f1_scorer, token_accuracy
+from sklearn_rnn.nn import LinearChainCRF
 from sklearn_rnn.tagger import RNNTagger
 
 CELLS = ["rnn", "lstm", "gru"]

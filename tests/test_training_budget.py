@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
-from sklearn_rnn._training_budget import (
+from sklearn_rnn._base._training_budget import (
     AUTO_EARLY_STOPPING_MIN_SAMPLES,
     AUTO_MAX_EPOCHS,
     AUTO_MIN_EPOCHS,
@@ -32,7 +32,7 @@ def test_auto_epochs_make_the_step_budget_on_small_data():
     [(1, 32, AUTO_MAX_EPOCHS), (64_000, 32, AUTO_MIN_EPOCHS), (1_600, 32, 10), (800, 32, 20)],
 )
 def test_auto_epochs_are_bounded(n, batch_size, expected):
-    from sklearn_rnn._training_budget import resolve_max_epochs
+    from sklearn_rnn._base._training_budget import resolve_max_epochs
 
     assert resolve_max_epochs("auto", n, batch_size, one_epoch=False) == expected
 
@@ -180,7 +180,10 @@ def test_auto_schedule_is_constant_for_text():
 
 
 def test_auto_epochs_leave_room_for_early_stopping_on_large_data():
-    from sklearn_rnn._training_budget import AUTO_EPOCHS_WITH_EARLY_STOPPING, resolve_max_epochs
+    from sklearn_rnn._base._training_budget import (
+        AUTO_EPOCHS_WITH_EARLY_STOPPING,
+        resolve_max_epochs,
+    )
 
     n = AUTO_EARLY_STOPPING_MIN_SAMPLES
     X_large = np.random.RandomState(2).randn(n, 2, 1).astype(np.float32)

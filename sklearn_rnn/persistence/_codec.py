@@ -19,11 +19,12 @@ import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 
-from sklearn_rnn._seq2seq_data import TargetEncoder
-from sklearn_rnn.corpus import CorpusEncoder
-from sklearn_rnn.encoding import SequenceEncoder, Vocabulary
+from sklearn_rnn._base._sequence_encoder import SequenceEncoder
+from sklearn_rnn.encoding._vocabulary import Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
+from sklearn_rnn.language_model._corpus import CorpusEncoder
 from sklearn_rnn.persistence._container import _corrupted
+from sklearn_rnn.seq2seq._targets import TargetEncoder
 
 # Objects a fitted attribute may hold, restored by setting their ``__dict__``.
 _OBJECT_CLASSES: dict[str, type] = {

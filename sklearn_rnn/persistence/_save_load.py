@@ -20,9 +20,9 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
 from sklearn_rnn.classifier import RNNClassifier
-from sklearn_rnn.embeddings import vocabulary_vectors
 from sklearn_rnn.exceptions import ModelFileError
-from sklearn_rnn.language_model import RNNLanguageModel
+from sklearn_rnn.language_model._estimator import RNNLanguageModel
+from sklearn_rnn.nn._pretrained_embeddings import vocabulary_vectors
 from sklearn_rnn.persistence._codec import _NAME, _TRUSTED_ONLY, _Decoder, _encode
 from sklearn_rnn.persistence._container import (
     _corrupted,
@@ -31,7 +31,7 @@ from sklearn_rnn.persistence._container import (
     _write_model_file,
 )
 from sklearn_rnn.regressor import RNNRegressor
-from sklearn_rnn.seq2seq import RNNSeq2Seq
+from sklearn_rnn.seq2seq._estimator import RNNSeq2Seq
 from sklearn_rnn.tagger import RNNTagger
 
 # The estimators a file may name.

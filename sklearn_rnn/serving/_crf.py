@@ -1,6 +1,6 @@
 """The linear-chain CRF's decoding in numpy: Viterbi paths and forward-backward marginals.
 
-The same algorithms as :class:`~sklearn_rnn.crf.LinearChainCRF` (which runs them in
+The same algorithms as :class:`~sklearn_rnn.nn.LinearChainCRF` (which runs them in
 torch), in float64 over padded batches, for the served tagger.
 """
 

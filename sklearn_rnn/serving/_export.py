@@ -21,9 +21,9 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from sklearn_rnn._version import __version__
-from sklearn_rnn.convolution import ConvBranch, MaskedBatchNorm1d
-from sklearn_rnn.crf import LinearChainCRF
-from sklearn_rnn.modules import (
+from sklearn_rnn.nn._convolution import ConvBranch, MaskedBatchNorm1d
+from sklearn_rnn.nn._crf import LinearChainCRF
+from sklearn_rnn.nn._networks import (
     CharEncoder,
     InputLayer,
     OutputHead,

@@ -5,7 +5,7 @@ JSON document: the format name and version, the estimator's name, the fitted inp
 encoder (kind, tokenizer, vocabularies, scaling statistics), the target decoding
 (classes, target scaling, CRF scores) and the graph's inputs. This module writes and
 reads that document; reading builds plain data, numpy arrays, vocabularies and an
-:class:`~sklearn_rnn.array_encoding.ArrayEncoder` only, so a file cannot run code.
+:class:`~sklearn_rnn.encoding.ArrayEncoder` only, so a file cannot run code.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 
 import numpy as np
 
-from sklearn_rnn.array_encoding import ArrayEncoder
+from sklearn_rnn.encoding._array_encoder import ArrayEncoder
+from sklearn_rnn.encoding._vocabulary import Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
-from sklearn_rnn.vocabulary import Vocabulary
 
 FORMAT_NAME = "sklearn_rnn-onnx"
 FORMAT_VERSION = 1

@@ -1,7 +1,7 @@
 """ONNXPredictor: a served model's predictions on raw input, with numpy and onnxruntime only.
 
-Input goes through the estimators' own torch-free code (:mod:`sklearn_rnn._validation`,
-:class:`~sklearn_rnn.array_encoding.ArrayEncoder`), is padded per batch of sequences
+Input goes through the estimators' own torch-free code (:mod:`sklearn_rnn.encoding._validation`,
+:class:`~sklearn_rnn.encoding.ArrayEncoder`), is padded per batch of sequences
 sorted by length (a batch of at most ``batch_size`` sequences stays in input order),
 run through the graph and decoded as the estimator decodes: softmax and
 ``classes_[argmax]``, target scaling, the tagger's per-step softmax or CRF.
@@ -14,7 +14,8 @@ import os
 import numpy as np
 import onnxruntime
 
-from sklearn_rnn import _validation as v
+from sklearn_rnn.encoding import _validation as v
+from sklearn_rnn.encoding._tokenizers import TOKENIZERS
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.serving import _crf
 from sklearn_rnn.serving._format import (
@@ -24,7 +25,6 @@ from sklearn_rnn.serving._format import (
     decode_value,
     parse_metadata,
 )
-from sklearn_rnn.tokenizers import TOKENIZERS
 
 _CRF_SCORES = ("transitions", "start_transitions", "end_transitions")
 

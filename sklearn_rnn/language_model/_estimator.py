@@ -1,0 +1,490 @@
+"""RNNLanguageModel: learn a text's distribution, score new text, write text of its own.
+
+It is an :class:`~sklearn_rnn._base._estimator.RNNBase` like the other estimators (the one fit path,
+the random stream per fit, the parameter table, callbacks, saving), with three hooks
+of its own, because a language model has no ``y`` and reads streams, not sequences:
+its encoder is a :class:`~sklearn_rnn.language_model._corpus.CorpusEncoder`, its training
+data one token stream served by
+:class:`~sklearn_rnn.language_model._streams.StreamBatches` (truncated backpropagation
+through time over parallel streams), and its forward pass carries the recurrent state
+from one batch to the next (:meth:`RNNLanguageModel.infer`). Scoring, next-token
+probabilities, hidden states and sampling read text with the network directly
+(:mod:`sklearn_rnn.language_model._reading`), outside skorch's prediction loop, which is built for
+one output per sequence.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import ProgressBar
+
+from sklearn_rnn._base import _docs
+from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base._random import draw_seed, next_seed, seeded_global_generator
+from sklearn_rnn._base._training_budget import resolve_lr_schedule
+from sklearn_rnn.callbacks import CosineLearningRate, GradientClipping
+from sklearn_rnn.language_model import _reading as reading
+from sklearn_rnn.language_model._corpus import (
+    BOUNDARY_ID,
+    SPECIAL_IDS,
+    CorpusEncoder,
+    check_corpus,
+    stream_of,
+)
+from sklearn_rnn.language_model._docs import DOC, OVERRIDES
+from sklearn_rnn.language_model._network import LanguageModelNetwork
+from sklearn_rnn.language_model._streams import StreamBatches, TokenStream, n_streams_for
+
+# Word vectors start at N(0, 0.1) (Zaremba et al., 2014), small enough for the text to
+# shape them: a word's row is updated only where the word occurs, and from nn.Embedding's
+# N(0, 1) the rows barely moved under Adam, so a classifier started from them got the
+# random draw back (MR, benchmarks/pretraining_mr.py). Characters keep N(0, 1): every
+# row is trained at almost every step, and N(0, 0.1) slowed tiny-shakespeare's start.
+WORD_VECTOR_STD = 0.1
+
+
+def _no_predict(estimator) -> bool:
+    return False
+
+
+class RNNLanguageModel(RNNBase):
+    # Composed after the class: the parameters are read from __init__'s signature.
+
+    _default_criterion = torch.nn.CrossEntropyLoss
+    # Fixed by the design, not hyperparameters (RNNBase's fit path reads them).
+    early_stopping = False
+    bidirectional = False
+    embeddings = None
+    freeze_embeddings = False
+    sparse_embeddings = False
+    max_len = None
+    # The recurrent state carried from one training batch to the next (detached).
+    _carry = None
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 512,
+        num_layers: int = 1,
+        dropout: float = 0.1,
+        single_bias: bool = False,
+        embedding_dim: int = 64,
+        tokenizer="char",
+        lowercase: bool = False,
+        max_vocab: int | None = None,
+        min_freq: int = 1,
+        bptt: int = 128,
+        clip_grad_norm: float | None = 1.0,
+        lr: float = 0.002,
+        lr_schedule: str = "auto",
+        max_epochs: int = 10,
+        batch_size: int = 64,
+        optimizer=torch.optim.Adam,
+        random_state: int | None = None,
+        device: str = "cpu",
+        verbose: int = 0,
+        progress_bar: bool = False,
+        module=None,
+        callbacks=None,
+        warm_start: bool = False,
+        **kwargs,
+    ):
+        self._store_init_params(locals())
+
+    # -- fitting ----------------------------------------------------------------------
+
+    def fit(self, X, y=None, **fit_params):
+        """Learn the vocabulary of ``X`` and train the network on it.
+
+        Every call starts from nothing, unless ``warm_start=True`` and the model is
+        fitted: then training continues (tokens new to the vocabulary read as unknown).
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            One long text, documents, or token lists.
+        y : None
+            Ignored.
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, None, continue_training=self.warm_start, fit_params=fit_params)
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """Train ``max_epochs`` more epochs on ``X``, fitting first if not fitted yet.
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            As in :meth:`fit`.
+        y, classes : None
+            Ignored.
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, None, continue_training=True, fit_params=fit_params)
+
+    def _fit(self, X, y=None, *, continue_training: bool, fit_params=None, **_):
+        # RNNBase's steps without the target, sample-weight and validation-split ones a
+        # language model has no use for: a fresh fit resets everything and draws the
+        # fit's random stream; a continued one reuses the vocabulary.
+        self._check_params()
+        # The shared table accepts "auto" for the estimators that choose by input kind.
+        for name, expected in _NO_AUTO.items():
+            if isinstance(getattr(self, name), str):
+                raise ValueError(
+                    f"Invalid value for parameter {name!r}: expected {expected}, got "
+                    f"{getattr(self, name)!r}."
+                )
+        fit_params = fit_params or {}
+        # "auto" is constant: cosine over the default 10 epochs ended tiny-shakespeare at
+        # 1.567 nats/char, behind the constant rate (1.515; benchmarks/language_model.py).
+        schedule = resolve_lr_schedule(
+            self.lr_schedule, continue_training, self.callbacks, auto="constant"
+        )
+        if continue_training and self.__sklearn_is_fitted__():
+            self.lr_schedule_ = schedule
+            self._train(self._make_dataset(check_corpus(X)), fit_params)
+            return self
+        self._reset_fitted_state()
+        try:
+            # Read by the shared training hooks; a language model holds nothing out.
+            self.early_stopping_, self.max_epochs_ = False, self.max_epochs
+            self.lr_schedule_ = schedule
+            seed = draw_seed(self.random_state)
+            self.torch_rng_state_ = torch.Generator().manual_seed(seed).get_state()
+            dataset = self._fit_encoders(check_corpus(X))
+            self._initialize_network()
+            self._train(dataset, fit_params)
+        except BaseException:
+            self._reset_fitted_state()  # never leave a half-fitted estimator
+            raise
+        return self
+
+    def _check_X(self, X, *, reset: bool):
+        return check_corpus(X)
+
+    def _fit_encoders(self, X, *_) -> TokenStream:
+        self.encoder_ = CorpusEncoder(self.tokenizer, self.lowercase, self.max_vocab, self.min_freq)
+        documents = self.encoder_.fit_transform(X)
+        self.classes_ = np.array(self.encoder_.vocabulary_.tokens[1:], dtype=object)
+        self.n_outputs_ = len(self.classes_)
+        return self._stream(documents)
+
+    def _make_dataset(self, X, *_, **__) -> TokenStream:
+        return self._stream(self.encoder_.transform(X))
+
+    def _stream(self, documents: list[np.ndarray]) -> TokenStream:
+        ids = stream_of(documents)
+        if len(ids) - 1 < self.bptt:
+            raise ValueError(
+                f"X holds {len(ids) - len(documents)} tokens, too few for one training chunk "
+                f"of bptt={self.bptt} tokens (it needs at least {self.bptt + 1 - len(documents)}"
+                "); pass more text or lower bptt."
+            )
+        return TokenStream(torch.from_numpy(ids))
+
+    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
+        return LanguageModelNetwork(
+            **data_kwargs,
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            dropout=self.dropout,
+            embedding_dim=self.embedding_dim,
+            single_bias=self.single_bias,
+            embedding_std=None if self.tokenizer == "char" else WORD_VECTOR_STD,
+            **kwargs,
+        )
+
+    def _train(self, dataset: TokenStream, fit_params: dict, *_) -> None:
+        self._carry = None  # the hidden state carried between chunks, within this fit only
+        try:
+            self._run_epochs(dataset, self.max_epochs, fit_params)
+        finally:
+            self._carry = None
+
+    def initialize_callbacks(self):
+        # The callbacks this model's parameters switch on (no early stopping: nothing is
+        # held out), before the printed log as in the other estimators.
+        NeuralNet.initialize_callbacks(self)
+        extra = []
+        if self.clip_grad_norm is not None:
+            extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
+        extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
+        if self.progress_bar:
+            extra.append(("progress_bar", ProgressBar()))
+        for _, callback in extra:
+            callback.initialize()
+        names = [name for name, _ in self.callbacks_]
+        at = names.index("print_log") if "print_log" in names else len(names)
+        self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
+        return self
+
+    def get_iterator(self, dataset, training=False):
+        n_streams = n_streams_for(len(dataset), self.batch_size, self.bptt)
+        generator = self._fit_generator if training else None
+        return StreamBatches(dataset, n_streams, self.bptt, generator)
+
+    def infer(self, x, **fit_params):
+        # x: {"inputs": (B, T) ids, "fresh": (B,) bool}. The state of the previous chunk
+        # of the same streams goes in, detached: its gradient is cut at the chunk border.
+        # Called directly (not through skorch's infer, which cannot pass a state).
+        state = None if bool(x["fresh"][0]) else self._carry
+        inputs = x["inputs"].to(self.device)
+        if self._forward_is_random and self.module_.training:
+            # Dropout draws from the fit's own random stream, as in the other estimators.
+            with seeded_global_generator(next_seed(self._fit_generator), self.device):
+                logits, state = self.module_(inputs, state, **fit_params)
+        else:
+            logits, state = self.module_(inputs, state, **fit_params)
+        self._carry = _detached(state)
+        return logits
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        # (B, T, n_outputs) logits and (B, T) ids; output k predicts id k + 1.
+        logits = y_pred.reshape(-1, y_pred.shape[-1])
+        targets = y_true.reshape(-1).to(logits.device) - 1
+        return super().get_loss(logits, targets, X=X, training=training)
+
+    # -- reading text -------------------------------------------------------------------
+
+    def _log_likelihood(self, X) -> tuple[float, int]:
+        check_is_fitted(self)
+        corpus = check_corpus(X)
+        documents = self.encoder_.transform(corpus)
+        return reading.total_log_likelihood(self, documents)
+
+    def score(self, X, y=None) -> float:
+        """Mean log-likelihood per token of ``X``, in nats (higher is better).
+
+        Each document is read from the start (after a boundary), every one of its
+        tokens predicted from the ones before it, so ``GridSearchCV`` can compare
+        models by the likelihood of held-out documents. Tokens outside the vocabulary
+        are scored as ``"<unk>"``.
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            The same kind of corpus as in ``fit``.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        float
+        """
+        total, count = self._log_likelihood(X)
+        return total / count
+
+    def perplexity(self, X) -> float:
+        """``exp(-score(X))``: the model's average branching factor per token.
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            The same kind of corpus as in ``fit``.
+
+        Returns
+        -------
+        float
+        """
+        return math.exp(-self.score(X))
+
+    def bits_per_char(self, X) -> float:
+        """Negative log-likelihood of ``X`` in bits per character of the text as written.
+
+        For ``tokenizer="char"`` it is ``-score(X) / ln 2``; for words, the total over
+        the characters of the strings (token lists: of their tokens), so models with
+        different tokenizers compare.
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            The same kind of corpus as in ``fit``.
+
+        Returns
+        -------
+        float
+        """
+        total, _ = self._log_likelihood(X)
+        return -total / math.log(2) / max(1, self.encoder_.n_characters(X))
+
+    def predict_proba_next(self, prefix) -> np.ndarray:
+        """The distribution of the token after ``prefix``, columns ordered as ``classes_``.
+
+        Parameters
+        ----------
+        prefix : str, list of str or list of list of str
+            One prefix (a string, read as one document) or a list of them; ``""`` gives
+            the distribution of a document's first token.
+
+        Returns
+        -------
+        ndarray of shape (n_classes,) for one string, (n_prefixes, n_classes) otherwise
+        """
+        check_is_fitted(self)
+        one = isinstance(prefix, str)
+        corpus = check_corpus([prefix] if one else prefix, "prefix")
+        logits = reading.last_logits(self, self.encoder_.transform(corpus))
+        proba = torch.softmax(logits, dim=-1).numpy()
+        return proba[0] if one else proba
+
+    def hidden_states(self, X, layer: int = -1, cell_state: bool = False) -> list[np.ndarray]:
+        """The recurrent state after each token of each document, ``(T_i, H)`` arrays.
+
+        Row ``t`` is the state of layer ``layer`` once token ``t`` has been read, so a
+        heatmap of one unit over the text shows what it tracks (Karpathy et al., 2015);
+        :func:`sklearn_rnn.inspection.plot_hidden_states` draws it.
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            One text or a list of documents, the same kind as in ``fit``.
+        layer : int, default=-1
+            Which recurrent layer (negative counts from the top).
+        cell_state : bool, default=False
+            The LSTM's cell state instead of its hidden state (output).
+
+        Returns
+        -------
+        list of ndarray of shape (T_i, hidden_size), one per document
+        """
+        check_is_fitted(self)
+        if not isinstance(self.module_, LanguageModelNetwork):
+            raise ValueError("hidden_states needs the built-in network (module=None).")
+        n_layers = self.module_.rnn.num_layers
+        if not (isinstance(layer, int) and -n_layers <= layer < n_layers):
+            raise ValueError(
+                f"Invalid value for parameter 'layer': expected an int in [{-n_layers}, "
+                f"{n_layers - 1}] (the model has {n_layers} layers), got {layer!r}."
+            )
+        if cell_state and self.cell != "lstm":
+            raise ValueError(
+                f"cell_state=True needs cell='lstm'; this model's cell is {self.cell!r}, whose "
+                "hidden state is its only state."
+            )
+        corpus = check_corpus([X] if isinstance(X, str) else X)
+        documents = self.encoder_.transform(corpus)
+        return reading.layer_states(self, documents, layer % n_layers, cell_state)
+
+    def tokenize(self, X) -> list[list[str]]:
+        """The tokens of each document as the model reads them (aligned with
+        :meth:`hidden_states`).
+
+        Parameters
+        ----------
+        X : str, list of str or list of list of str
+            One text or a list of documents.
+
+        Returns
+        -------
+        list of list of str
+        """
+        check_is_fitted(self)
+        return self.encoder_.tokenize(check_corpus([X] if isinstance(X, str) else X))
+
+    def sample(
+        self,
+        n_tokens: int,
+        prompt="",
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        random_state=None,
+    ):
+        """Write ``n_tokens`` new tokens after ``prompt``.
+
+        Each token is drawn from the model's next-token distribution divided by
+        ``temperature`` and cut to the ``top_k`` most probable tokens. The unknown and
+        boundary tokens are never drawn. The same ``random_state`` gives the same text.
+
+        Parameters
+        ----------
+        n_tokens : int
+            How many tokens to write.
+        prompt : str or list of str, default=""
+            The text to continue (a token list if the model was fitted on token lists);
+            every one of its tokens must be in the vocabulary.
+        temperature : float, default=1.0
+            Below 1 the text is more conservative, above 1 more varied.
+        top_k : int or None, default=None
+            Draw only among the ``top_k`` most probable tokens.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the draws.
+
+        Returns
+        -------
+        str or list of str
+            The prompt followed by the new tokens: a string for text models (characters
+            joined without separator for ``tokenizer="char"``, with spaces otherwise), a
+            token list for models fitted on token lists.
+        """
+        check_is_fitted(self)
+        reading.check_sample_arguments(n_tokens, temperature, top_k)
+        is_tokens = self.encoder_.kind_ == "tokens"
+        corpus = check_corpus([list(prompt)] if is_tokens else [prompt], "prompt")
+        unknown = self.encoder_.unknown_tokens(corpus)
+        if unknown:
+            raise ValueError(
+                f"prompt holds tokens never seen in fit: {unknown[:10]}; the model can only "
+                "continue text made of its vocabulary (see classes_)."
+            )
+        prompt_ids = self.encoder_.transform(corpus)[0]
+        generator = torch.Generator().manual_seed(draw_seed(random_state))
+        new_ids = reading.sample_ids(
+            self, prompt_ids, n_tokens, temperature, top_k, generator, SPECIAL_IDS
+        )
+        return self.encoder_.decode(np.concatenate([prompt_ids, new_ids]))
+
+    # -- not a predictor ------------------------------------------------------------------
+
+    # skorch's predict and predict_proba make no sense for a language model; hidden, so
+    # that scikit-learn does not take it for a classifier or regressor.
+    predict = available_if(_no_predict)(NeuralNet.predict)
+    predict_proba = available_if(_no_predict)(NeuralNet.predict_proba)
+
+    def _summary_batch(self) -> dict:
+        inputs = torch.full((1, 3), BOUNDARY_ID, dtype=torch.int64, device=self.device)
+        return {"inputs": inputs}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+#: Parameters that other estimators resolve from "auto", as a language model takes them.
+_NO_AUTO = {
+    "max_epochs": "an int >= 0 (passes over the corpus)",
+    "hidden_size": "an int >= 1",
+    "dropout": "a float in [0, 1)",
+    "lr": "a positive float",
+}
+
+
+def _detached(state):
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+RNNLanguageModel.__doc__ = DOC.format(
+    parameters=_docs.parameters_section(RNNLanguageModel.__init__, OVERRIDES)
+)

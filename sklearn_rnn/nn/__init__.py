@@ -1,0 +1,27 @@
+"""The networks: input layer, recurrent core, pooling, output head, CRF, convolution branch.
+
+These are plain :class:`torch.nn.Module` classes. The estimators build them from what their
+encoders learned; a user can pass one (or their own) as ``module``.
+"""
+
+from sklearn_rnn.nn._convolution import ConvBranch
+from sklearn_rnn.nn._crf import LinearChainCRF
+from sklearn_rnn.nn._networks import (
+    InputLayer,
+    OutputHead,
+    Pooling,
+    RNNCore,
+    SequenceModel,
+    TaggerModel,
+)
+
+__all__ = [
+    "ConvBranch",
+    "InputLayer",
+    "LinearChainCRF",
+    "OutputHead",
+    "Pooling",
+    "RNNCore",
+    "SequenceModel",
+    "TaggerModel",
+]

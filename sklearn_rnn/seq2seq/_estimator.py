@@ -1,0 +1,416 @@
+"""RNNSeq2Seq: a sequence in, a sequence of its own length out (encoder-decoder, attention)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+from sklearn_rnn._base import _docs
+from sklearn_rnn._base._batches import IGNORE_INDEX, BatchIterator, SequenceDataset
+from sklearn_rnn._base._encoded_sequences import EncodedSequences
+from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn.encoding import _validation as v
+from sklearn_rnn.metrics import sequence_accuracy
+from sklearn_rnn.seq2seq._network import (
+    BOS_ID,
+    EOS_ID,
+    Seq2SeqModel,
+    beam_search,
+    sequence_log_probs,
+)
+from sklearn_rnn.seq2seq._targets import Seq2SeqDataset, TargetEncoder, check_targets
+
+# The estimator's own parameters, and shared ones whose meaning differs here.
+_PARAMETERS = {
+    "bidirectional": (
+        "bool",
+        (
+            "Read each source both ways in the encoder (each sequence reversed within its\n"
+            "own length, so padding never leaks in). The decoder always runs forwards."
+        ),
+    ),
+    "hidden_size": (
+        "int",
+        ("Units per direction of each encoder layer, and of each decoder layer."),
+    ),
+    "num_layers": (
+        "int",
+        ("Stacked recurrent layers, in the encoder and in the decoder each."),
+    ),
+    "dropout": (
+        "float in [0, 1)",
+        (
+            "Dropout on the input and output embeddings, between recurrent layers and\n"
+            "before the output layer (never on raw numeric features)."
+        ),
+    ),
+    "embedding_dim": (
+        "int",
+        ("Size of the input token embeddings and of the output symbol embeddings."),
+    ),
+    "tokenizer": (
+        '{"char", "word", "whitespace"} or callable',
+        (
+            "How input strings are split into tokens: characters (spelling), words and\n"
+            "punctuation, on whitespace, or your own ``str -> list[str]`` function."
+        ),
+    ),
+    "target_tokenizer": (
+        '{"char", "whitespace"}',
+        (
+            "How output strings in ``y`` split into symbols, and how predicted symbols are\n"
+            'joined into strings again (with ``""`` or ``" "``). Token lists in ``y``\n'
+            "are used as they are and predicted as token lists."
+        ),
+    ),
+    "lowercase": (
+        "bool",
+        ("Lowercase input strings and tokens before looking them up (never the outputs)."),
+    ),
+    "beam_size": (
+        "int",
+        (
+            "Hypotheses kept per source by ``predict``'s beam search; 1 is greedy decoding.\n"
+            "The output is the most probable hypothesis found, with no length penalty."
+        ),
+    ),
+    "max_output_len": (
+        "int or None",
+        (
+            "Most symbols ``predict`` emits per output (an output still unfinished there\n"
+            "ends). None: twice the longest output seen in ``fit``."
+        ),
+    ),
+}
+
+_DOC = """Recurrent encoder-decoder with attention: per input, an output sequence of its own length.
+
+    ``X`` holds strings (read as characters by default), token lists, id lists or numeric
+    series; ``y`` one output sequence per input, as strings (split into characters, or
+    on whitespace with ``target_tokenizer="whitespace"``) or token lists, of any lengths.
+    ``predict`` returns outputs in the form ``y`` had in ``fit``.
+
+    The encoder is the library's recurrent core (``cell``, ``num_layers``,
+    ``bidirectional``); the decoder a recurrent stack of the same cell started from the
+    encoder's summary of the source, with Luong's general attention over the source
+    steps, trained with teacher forcing (cross-entropy of each next symbol). ``predict``
+    decodes by beam search (``beam_size=1`` is greedy). Padding is harmless on both sides:
+    an output never depends on the other sequences of its batch.
+
+    ``score`` is exact-match accuracy (the share of outputs entirely right);
+    :mod:`sklearn_rnn.metrics` has the edit-distance rates and their scorers for
+    ``GridSearchCV``/``cross_val_score``.
+
+    Label smoothing, a searchable parameter like the others, goes through skorch's
+    ``criterion__`` prefix: ``criterion__label_smoothing=0.1`` spreads a tenth of each
+    target's mass over all symbols. On CMUdict it took 1.1 points off the word error
+    rate (``benchmarks/g2p.py``, whose README row gives the settings used).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {n_features_in}
+    encoder_ : SequenceEncoder
+        The fitted input encoder (input vocabulary or scaling statistics).
+    target_encoder_ : TargetEncoder
+        The output vocabulary (``target_encoder_.vocabulary_``) and the form of ``y``.
+    output_symbols_ : list of str
+        The symbols the model can emit, those of the training outputs.
+    max_output_len_ : int
+        The longest output ``predict`` emits (``max_output_len`` or its default).
+    module_ : torch.nn.Module
+        The trained network (an encoder-decoder with attention).
+    history_ : skorch.History
+        Per-epoch losses.
+
+    See Also
+    --------
+    sklearn_rnn.metrics.token_error_rate, sklearn_rnn.metrics.sequence_error_rate :
+        Phone/character error rate and word (whole-output) error rate.
+    sklearn_rnn.datasets.load_cmudict : Pronunciations for grapheme-to-phoneme models.
+
+    Examples
+    --------
+    >>> from itertools import product
+    >>> from sklearn_rnn import RNNSeq2Seq
+    >>> X = ["".join(p) for n in (1, 2, 3, 4) for p in product("ab", repeat=n)]
+    >>> y = [x[::-1].upper() for x in X]  # reversed and upper-cased: "aab" -> "BAA"
+    >>> model = RNNSeq2Seq(hidden_size=32, embedding_dim=16, dropout=0.0, lr=0.01,
+    ...                    max_epochs=20, batch_size=8, random_state=0).fit(X, y)
+    >>> model.predict(["abba", "aab"])
+    ['ABBA', 'BAA']
+    >>> model.score(X, y) > 0.9  # exact-match accuracy
+    True
+    >>> [output for output, log_prob in model.predict_nbest(["ab"], n=2)[0]]
+    ['BA', 'BAA']
+    """
+
+
+class RNNSeq2Seq(RNNBase):
+    # Composed after the class: the parameters are read from __init__'s signature.
+
+    _default_criterion = torch.nn.CrossEntropyLoss
+    # Fixed by the design (no pretrained vectors or sparse updates for symbol tables).
+    module = None
+    embeddings = None
+    freeze_embeddings = False
+    sparse_embeddings = False
+    # No training-loss plateau stop: a fit runs its max_epochs (or stops early on held-out
+    # data with early_stopping=True).
+    tol = 1e-4
+    n_iter_no_change = None
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 256,
+        num_layers: int = 1,
+        bidirectional: bool = True,
+        dropout: float = 0.2,
+        single_bias: bool = False,
+        embedding_dim: int = 64,
+        tokenizer="char",
+        target_tokenizer: str = "char",
+        lowercase: bool = False,
+        max_vocab: int | None = None,
+        min_freq: int = 1,
+        max_len: int | None = None,
+        standardize: bool = True,
+        beam_size: int = 5,
+        max_output_len: int | None = None,
+        clip_grad_norm: float | None = 5.0,
+        lr: float = 0.003,
+        lr_schedule: str = "auto",
+        max_epochs: int = 10,
+        batch_size: int = 128,
+        optimizer=torch.optim.Adam,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 5,
+        random_state: int | None = None,
+        device: str = "cpu",
+        verbose: int = 0,
+        progress_bar: bool = False,
+        callbacks=None,
+        warm_start: bool = False,
+        **kwargs,
+    ):
+        self._store_init_params(locals())
+
+    # -- targets ----------------------------------------------------------------------
+
+    def _check_y(self, y, X: v.CheckedSequences) -> np.ndarray:
+        """One output per sequence: an object array of strings or of token lists."""
+        _, outputs = check_targets(y, len(X))
+        checked = np.empty(len(outputs), dtype=object)
+        for i, output in enumerate(outputs):
+            checked[i] = output
+        return checked
+
+    def _fit_targets(self, y: np.ndarray, classes) -> object:
+        if classes is not None:
+            raise ValueError("RNNSeq2Seq.partial_fit takes no classes; pass classes=None.")
+        self.target_encoder_ = TargetEncoder(self.target_tokenizer).fit(_kind(y), list(y))
+        self.output_symbols_ = self.target_encoder_.vocabulary_.tokens[4:]
+        self.n_outputs_ = len(self.target_encoder_.vocabulary_)
+        longest = self.target_encoder_.max_length_
+        self.max_output_len_ = self.max_output_len or 2 * longest
+        return self._encode_targets(y)
+
+    def _encode_targets(self, y: np.ndarray):
+        return self.target_encoder_.transform(list(y), _kind(y))
+
+    def _fit_encoders(self, *args, **kwargs) -> Seq2SeqDataset:
+        return Seq2SeqDataset.of(super()._fit_encoders(*args, **kwargs))
+
+    def _make_dataset(self, X, y=None, *args, **kwargs) -> SequenceDataset:
+        dataset = super()._make_dataset(X, y, *args, **kwargs)
+        return dataset if y is None else Seq2SeqDataset.of(dataset)
+
+    def _loss_mass(self, targets) -> torch.Tensor:
+        """Each output's number of loss terms: its symbols and its end of sequence."""
+        if isinstance(targets, EncodedSequences):
+            return targets.lengths.double()
+        return (torch.as_tensor(targets) != IGNORE_INDEX).sum(1).double()  # (B, T) batch
+
+    # -- skorch extension points --------------------------------------------------------
+
+    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
+        return Seq2SeqModel(**data_kwargs, **self._network_kwargs(), **kwargs)
+
+    def _criterion_kwargs(self) -> dict:
+        return {"ignore_index": IGNORE_INDEX}
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        # y_pred: (B, T, V) scores of each next symbol; y_true: (B, T), IGNORE_INDEX after
+        # each target's end of sequence.
+        # The loss reads the symbols' scores along dimension 1, as torch's losses want.
+        return super().get_loss(y_pred.transpose(1, 2), y_true, X=X, training=training)
+
+    def _summary_batch(self) -> dict:
+        batch = super()._summary_batch()
+        batch["decoder_inputs"] = torch.tensor([[BOS_ID, 4, 4]], device=self.device)
+        return batch
+
+    # -- decoding -----------------------------------------------------------------------
+
+    def _beam_outputs(self, X, beam_size: int) -> tuple[list, np.ndarray]:
+        """Every hypothesis of the beam for each row of ``X``: output ids and log-probs.
+
+        Returns a list (one entry per row, in the order of ``X``) of ``K`` id lists, best
+        first, and the ``(n, K)`` float64 log-probabilities.
+        """
+        dataset = self._prediction_dataset(X)
+        self._set_training(False)
+        iterator = BatchIterator(dataset, self.batch_size, shuffle=False)
+        hypotheses = [None] * len(dataset)
+        scores = np.empty((len(dataset), beam_size))
+        batches = zip(torch.split(iterator.order, self.batch_size), iterator, strict=True)
+        for rows, (batch, _) in batches:
+            with torch.inference_mode():
+                tokens, log_probs = beam_search(
+                    self.module_,
+                    batch["inputs"].to(self.device),
+                    batch["lengths"].to(self.device),
+                    beam_size,
+                    self.max_output_len_,
+                )
+            scores[rows.numpy()] = log_probs.cpu().numpy()
+            for row, beams in zip(rows.tolist(), tokens.cpu().tolist(), strict=True):
+                hypotheses[row] = [_until_end(ids) for ids in beams]
+        return hypotheses, scores
+
+    def predict(self, X) -> list:
+        """The most probable output sequence of each input found by beam search.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+
+        Returns
+        -------
+        list of str or list of list of str
+            One output per input, in the form ``y`` had in ``fit``.
+        """
+        hypotheses, _ = self._beam_outputs(X, self.beam_size)
+        return self.target_encoder_.inverse_transform([beams[0] for beams in hypotheses])
+
+    def predict_nbest(self, X, n: int | None = None) -> list[list[tuple]]:
+        """The ``n`` best outputs of each input from the beam, with their log-probabilities.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+        n : int or None, default=None
+            Outputs per input; the beam holds ``max(beam_size, n)`` hypotheses. None
+            gives ``beam_size`` of them.
+
+        Returns
+        -------
+        list of list of (output, float)
+            Per input, ``(output, log P(output | input))`` pairs, most probable first
+            (fewer than ``n`` when fewer outputs exist). The log-probability is the
+            one :meth:`score_sequences` gives the same output.
+        """
+        if n is None:
+            n = self.beam_size
+        if not v._is_integer(n) or n < 1:
+            raise ValueError(f"n must be an int >= 1 or None, got {n!r}.")
+        hypotheses, scores = self._beam_outputs(X, max(self.beam_size, n))
+        result = []
+        for beams, row_scores in zip(hypotheses, scores, strict=True):
+            pairs = zip(beams, row_scores.tolist(), strict=True)
+            kept = [(ids, s) for ids, s in pairs if s > -np.inf][:n]
+            outputs = self.target_encoder_.inverse_transform([ids for ids, _ in kept])
+            result.append([(o, s) for o, (_, s) in zip(outputs, kept, strict=True)])
+        return result
+
+    def score_sequences(self, X, y) -> np.ndarray:
+        """``log P(y_i | X_i)`` of given outputs: the model's log-probability of each.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+        y : list of str or list of list of str
+            One output per input, in the form of ``fit``'s ``y``; symbols never seen in
+            ``fit`` raise a ``ValueError``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            float64 log-probabilities, the end of sequence included.
+        """
+        check_is_fitted(self)
+        checked = self._check_X(X, reset=False)
+        dataset = self._make_dataset(checked, y)
+        self._set_training(False)
+        iterator = BatchIterator(dataset, self.batch_size, shuffle=False)
+        result = np.empty(len(dataset))
+        batches = zip(torch.split(iterator.order, self.batch_size), iterator, strict=True)
+        for rows, (batch, targets) in batches:
+            batch = {key: value.to(self.device) for key, value in batch.items()}
+            with torch.inference_mode():
+                log_probs = sequence_log_probs(
+                    self.module_, **batch, targets=targets.to(self.device)
+                )
+            result[rows.numpy()] = log_probs.cpu().numpy()
+        return result
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Exact-match accuracy: the share of inputs whose whole output is predicted right.
+
+        Parameters
+        ----------
+        X : sequences
+            The same kind of input as in ``fit``.
+        y : list of str or list of list of str
+            The true outputs. Symbols never seen in ``fit`` are errors (the model
+            cannot emit them), not a ``ValueError``.
+        sample_weight : None
+            Not supported; present for scikit-learn's signature.
+
+        Returns
+        -------
+        float
+        """
+        if sample_weight is not None:
+            raise ValueError("RNNSeq2Seq.score does not support sample_weight.")
+        check_is_fitted(self)
+        checked = self._check_X(X, reset=False)
+        kind, outputs = check_targets(y, len(checked))
+        truth = self.target_encoder_.split(kind, outputs)
+        hypotheses, _ = self._beam_outputs(checked, self.beam_size)
+        tokens = self.target_encoder_.vocabulary_.tokens
+        predicted = [[tokens[i] for i in beams[0]] for beams in hypotheses]
+        return sequence_accuracy(truth, predicted)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = None
+        tags.target_tags.required = True
+        return tags
+
+
+def _kind(y: np.ndarray) -> str:
+    return v.TEXT if isinstance(y[0], str) else v.TOKENS
+
+
+def _until_end(ids: list[int]) -> list[int]:
+    """The output ids before the end of sequence (all of them when it never came)."""
+    return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
+
+
+RNNSeq2Seq.__doc__ = _DOC.format(
+    parameters=_docs.parameters_section(
+        RNNSeq2Seq.__init__, _PARAMETERS, stratified="", score="loss"
+    ),
+    n_features_in=_docs.N_FEATURES_IN,
+)
