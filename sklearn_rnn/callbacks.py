@@ -356,6 +356,13 @@ class EpochProgressBar(ProgressBar):
     ['epoch 1', 'epoch 2']
     """
 
+    def _get_batches_per_epoch_phase(self, net, dataset, training):
+        # The estimator's own batches: skorch's count (len(dataset) / batch_size) is wrong
+        # for a language model, whose dataset's length counts tokens, not sequences.
+        if dataset is None:
+            return 0
+        return len(net.get_iterator(dataset, training=False))
+
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
         super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)
         self.pbar_.leave = True  # skorch creates it with leave=False

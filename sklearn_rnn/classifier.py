@@ -10,14 +10,14 @@ from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from sklearn_rnn._base import _docs
-from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._multilabel import (
     check_indicator_matrix,
     check_not_label_sets,
     is_indicator_matrix,
 )
 from sklearn_rnn._base._representation import PooledRepresentationMixin
+from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
 
@@ -53,7 +53,11 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
     """
 
 
-class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
+class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimator):
+    _parameter_constraints: dict = {
+        name: _parameters.HYPERPARAMETER_CHECKS[name]
+        for name in ("pooling", "conv_blocks", "class_weight")
+    }
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _is_classifier = True

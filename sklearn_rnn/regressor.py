@@ -7,10 +7,10 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_array
 
-from sklearn_rnn._base import _docs
-from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._kind_defaults import REGRESSOR_KIND_DEFAULTS
 from sklearn_rnn._base._representation import PooledRepresentationMixin
+from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn.callbacks import ValidR2
 from sklearn_rnn.encoding import _validation as v
 
@@ -51,7 +51,11 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
     """
 
 
-class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
+class RNNRegressor(RegressorMixin, PooledRepresentationMixin, SequenceEstimator):
+    _parameter_constraints: dict = {
+        name: _parameters.HYPERPARAMETER_CHECKS[name]
+        for name in ("pooling", "conv_blocks", "scale_target")
+    }
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _kind_defaults = REGRESSOR_KIND_DEFAULTS  # no convolutions on series

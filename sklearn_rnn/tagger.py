@@ -10,14 +10,13 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
-from skorch.utils import to_tensor
 
-from sklearn_rnn._base import _docs
+from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._batches import IGNORE_INDEX
 from sklearn_rnn._base._encoded_sequences import EncodedSequences
-from sklearn_rnn._base._estimator import RNNBase
-from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT, check_sample_weight, weighted_loss
+from sklearn_rnn._base._sample_weight import check_sample_weight, weighted_loss
 from sklearn_rnn._base._sequence_encoder import SequenceEncoder
+from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn._base._tagger_prediction import PerStepPredictionMixin
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
@@ -168,7 +167,11 @@ _DOC = """Recurrent neural network sequence tagger: one label per token or time 
     """
 
 
-class RNNTagger(PerStepPredictionMixin, RNNBase):
+class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
+    _parameter_constraints: dict = {
+        name: _parameters.HYPERPARAMETER_CHECKS[name]
+        for name in ("char_embedding_dim", "shape_embedding_dim", "word_dropout", "crf")
+    }
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
@@ -331,8 +334,7 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
             **kwargs,
         )
 
-    def initialize_module(self):
-        super().initialize_module()
+    def _check_module(self) -> None:
         if self.crf and getattr(self.module_, "crf", None) is None:
             raise ValueError(
                 "crf=True needs a module with a LinearChainCRF as its 'crf' attribute; the "
@@ -340,7 +342,6 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
             )
         if self.module is not None:
             self._check_module_accepts_features()
-        return self
 
     def _check_module_accepts_features(self) -> None:
         "''A custom module's ``forward`` must take the token features its batches carry.''"
@@ -364,11 +365,9 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
     def _criterion_kwargs(self) -> dict:
         return {"ignore_index": IGNORE_INDEX}
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        # y_pred: (B, T, C) emissions; y_true: (B, T) tag ids, IGNORE_INDEX past each end.
-        y_true = to_tensor(y_true, device=self.device)
-        y_pred = y_pred.float()  # validation emissions come from the float64 head
-        weights = X.get(SAMPLE_WEIGHT) if isinstance(X, dict) else None  # (B,) per sequence
+    def _loss(self, y_pred, y_true, weights) -> torch.Tensor:
+        # y_pred: (B, T, C) emissions; y_true: (B, T) tag ids, IGNORE_INDEX past each end;
+        # weights: (B,) per sequence, or None.
         crf = getattr(self.module_, "crf", None)
         if crf is not None:
             mask = y_true != IGNORE_INDEX  # (B, T)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from sklearn_rnn.encoding._validation import _is_integer
@@ -106,81 +105,47 @@ def _bidirectional_step(forward, backward, x, lengths):
     return torch.cat([out_fwd, out_bwd], dim=2)  # (B, T, 2H)
 
 
-class HiddenStatesMixin:
-    """``hidden_states`` of the estimators whose network has an ``RNNCore`` as ``core``."""
+def hidden_states_of(estimator, dataset, layer, cell_state) -> list[np.ndarray]:
+    """``estimator.hidden_states``: each step's states of ``layer``, one array per sequence.
 
-    def hidden_states(self, X, layer: int = -1, cell_state: bool = False) -> list[np.ndarray]:
-        """The recurrent states of each step of each sequence.
+    Reads the network's recurrent core (an ``RNNCore`` as ``module_.core``): the core's
+    input of each prediction batch is kept by a hook, and ``layer``'s states recomputed
+    from it (see :func:`layer_states`).
+    """
+    core = getattr(estimator.module_, "core", None)
+    if not isinstance(core, RNNCore):
+        raise ValueError(
+            f"hidden_states reads the network's recurrent core (an RNNCore as "
+            f"module_.core); the module {type(estimator.module_).__name__} has none."
+        )
+    depth = n_layers(core)
+    if not _is_integer(layer) or not -depth <= layer < depth:
+        raise ValueError(
+            f"Invalid value for parameter 'layer': expected an int in [{-depth}, {depth}) "
+            f"for a network of {depth} recurrent layer(s), got {layer!r}."
+        )
+    if cell_state and core.cell != "lstm":
+        raise ValueError(
+            f"cell_state=True needs cell='lstm'; a {core.cell!r} cell has only its hidden "
+            "state (use cell_state=False)."
+        )
+    layer, cell_state = int(layer) % depth, bool(cell_state)
+    sequences = dataset.sequences
+    rows = torch.empty((int(sequences.lengths.sum()), core.output_size))
+    inputs = []  # the current batch's (x, lengths), as the core receives them
 
-        Parameters
-        ----------
-        X : sequences
-            The same kind of input as in ``fit``.
-        layer : int, default=-1
-            Which recurrent layer, counted from 0 at the input; negative counts from the
-            top (-1 is the layer the output reads).
-        cell_state : bool, default=False
-            Return an LSTM's cell states ``c_t`` instead of its hidden states ``h_t``
-            (``cell="lstm"`` only; the other cells have no second state).
+    def keep_input(module, args):
+        inputs[:] = [args]
 
-        Returns
-        -------
-        list of ndarray of shape (T_i, D), float32
-            One array per sequence, one row per step of its encoded input (each token,
-            character or time step, cut to ``max_len`` where that applies; never padding):
-            ``D = hidden_size``, or ``2 * hidden_size`` when bidirectional (the forward
-            direction's states first, then the backward direction's, each at the step it
-            belongs to).
-
-        Examples
-        --------
-        >>> from sklearn_rnn import RNNClassifier
-        >>> clf = RNNClassifier(cell="lstm", bidirectional=False, hidden_size=4, num_layers=2,
-        ...                     max_epochs=2, random_state=0)
-        >>> clf = clf.fit(["a good film", "a bad film", "good", "bad"] * 4, [1, 0, 1, 0] * 4)
-        >>> [s.shape for s in clf.hidden_states(["a good film", "bad"])]  # (tokens, units)
-        [(3, 4), (1, 4)]
-        >>> clf.hidden_states(["a good film"], layer=0, cell_state=True)[0].shape
-        (3, 4)
-        """
-        check_is_fitted(self)
-        core = getattr(self.module_, "core", None)
-        if not isinstance(core, RNNCore):
-            raise ValueError(
-                f"hidden_states reads the network's recurrent core (an RNNCore as "
-                f"module_.core); the module {type(self.module_).__name__} has none."
-            )
-        depth = n_layers(core)
-        if not _is_integer(layer) or not -depth <= layer < depth:
-            raise ValueError(
-                f"Invalid value for parameter 'layer': expected an int in [{-depth}, {depth}) "
-                f"for a network of {depth} recurrent layer(s), got {layer!r}."
-            )
-        if cell_state and core.cell != "lstm":
-            raise ValueError(
-                f"cell_state=True needs cell='lstm'; a {core.cell!r} cell has only its hidden "
-                "state (use cell_state=False)."
-            )
-        return self._core_states(X, core, int(layer) % depth, bool(cell_state))
-
-    def _core_states(self, X, core: RNNCore, layer: int, cell_state: bool) -> list[np.ndarray]:
-        dataset = self._prediction_dataset(X)
-        sequences = dataset.sequences
-        rows = torch.empty((int(sequences.lengths.sum()), core.output_size))
-        inputs = []  # the current batch's (x, lengths), as the core receives them
-
-        def keep_input(module, args):
-            inputs[:] = [args]
-
-        handle = core.register_forward_pre_hook(keep_input)
-        try:
-            for indices, lengths, _ in self._outputs_by_batch(dataset):
-                x, batch_lengths = inputs[-1]
-                with torch.inference_mode():
-                    states = layer_states(core, x, batch_lengths, layer, cell_state).cpu()
-                mask = step_mask(lengths.cpu(), states.shape[1])  # (B, T)
-                positions = sequences.offsets[indices][:, None] + torch.arange(mask.shape[1])
-                rows[positions[mask]] = states.float()[mask]
-        finally:
-            handle.remove()
-        return np.split(rows.numpy(), np.cumsum(sequences.lengths.numpy())[:-1])
+    handle = core.register_forward_pre_hook(keep_input)
+    try:
+        for indices, lengths, _ in estimator._outputs_by_batch(dataset):
+            x, batch_lengths = inputs[-1]
+            with torch.inference_mode():
+                states = layer_states(core, x, batch_lengths, layer, cell_state).cpu()
+            mask = step_mask(lengths.cpu(), states.shape[1])  # (B, T)
+            positions = sequences.offsets[indices][:, None] + torch.arange(mask.shape[1])
+            rows[positions[mask]] = states.float()[mask]
+    finally:
+        handle.remove()
+    return np.split(rows.numpy(), np.cumsum(sequences.lengths.numpy())[:-1])

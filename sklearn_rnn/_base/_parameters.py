@@ -23,7 +23,7 @@ def _one_of(*options):
     return check
 
 
-def _int_at_least(low: int, none_ok: bool = False):
+def int_at_least(low: int, none_ok: bool = False):
     def check(value):
         ok = (none_ok and value is None) or (_is_integer(value) and value >= low)
         return ok, f"an int >= {low}" + (" or None" if none_ok else "")
@@ -31,7 +31,7 @@ def _int_at_least(low: int, none_ok: bool = False):
     return check
 
 
-def _real_in(low: float, high: float, high_inclusive: bool, none_ok: bool = False):
+def real_in(low: float, high: float, high_inclusive: bool, none_ok: bool = False):
     def check(value):
         if none_ok and value is None:
             return True, ""
@@ -44,7 +44,7 @@ def _real_in(low: float, high: float, high_inclusive: bool, none_ok: bool = Fals
     return check
 
 
-def _positive_real(none_ok: bool = False):
+def positive_real(none_ok: bool = False):
     def check(value):
         ok = (none_ok and value is None) or (_is_real(value) and value > 0 and np.isfinite(value))
         return ok, "a positive float" + (" or None" if none_ok else "")
@@ -155,51 +155,51 @@ def _class_weight(value):
 # One row per hyperparameter shared by the estimators: name -> checker.
 HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "cell": _one_of("rnn", "lstm", "gru"),
-    "hidden_size": _auto_or(_int_at_least(1)),
-    "num_layers": _int_at_least(1),
+    "hidden_size": _auto_or(int_at_least(1)),
+    "num_layers": int_at_least(1),
     "bidirectional": _bool(),
-    "dropout": _auto_or(_real_in(0.0, 1.0, high_inclusive=False)),
+    "dropout": _auto_or(real_in(0.0, 1.0, high_inclusive=False)),
     "pooling": _one_of("auto", "last", "mean", "max"),
     "conv_blocks": _auto_or(_conv_blocks),
-    "embedding_dim": _int_at_least(1),
+    "embedding_dim": int_at_least(1),
     "tokenizer": _tokenizer,
     "lowercase": _bool(),
-    "max_vocab": _int_at_least(1, none_ok=True),
-    "min_freq": _int_at_least(1),
-    "max_len": _int_at_least(1, none_ok=True),
+    "max_vocab": int_at_least(1, none_ok=True),
+    "min_freq": int_at_least(1),
+    "max_len": int_at_least(1, none_ok=True),
     "standardize": _bool(),
-    "clip_grad_norm": _positive_real(none_ok=True),
-    "lr": _auto_or(_positive_real()),
+    "clip_grad_norm": positive_real(none_ok=True),
+    "lr": _auto_or(positive_real()),
     "lr_schedule": _one_of("auto", "constant", "cosine"),
-    "max_epochs": _auto_or(_int_at_least(0)),
-    "batch_size": _int_at_least(1),
-    "bptt": _int_at_least(1),
+    "max_epochs": _auto_or(int_at_least(0)),
+    "batch_size": int_at_least(1),
+    "bptt": int_at_least(1),
     "early_stopping": _auto_or(_bool()),
-    "tol": _real_in(0.0, float("inf"), high_inclusive=False),
-    "n_iter_no_change": _int_at_least(1, none_ok=True),
-    "validation_fraction": _real_in(0.0, 1.0, high_inclusive=False),
-    "patience": _int_at_least(1),
+    "tol": real_in(0.0, float("inf"), high_inclusive=False),
+    "n_iter_no_change": int_at_least(1, none_ok=True),
+    "validation_fraction": real_in(0.0, 1.0, high_inclusive=False),
+    "patience": int_at_least(1),
     "class_weight": _class_weight,
     "random_state": _random_state,
     "scale_target": _bool(),
-    "char_embedding_dim": _int_at_least(0),
-    "shape_embedding_dim": _int_at_least(0),
+    "char_embedding_dim": int_at_least(0),
+    "shape_embedding_dim": int_at_least(0),
     "crf": _bool(),
     "single_bias": _bool(),
     "freeze_embeddings": _bool(),
     "sparse_embeddings": _bool(),
-    "word_dropout": _real_in(0.0, 1.0, high_inclusive=False),
+    "word_dropout": real_in(0.0, 1.0, high_inclusive=False),
     "embeddings": _embeddings,
     "optimizer": _optimizer,
     "module": _module,
     "callbacks": _callbacks,
     "warm_start": _bool(),
-    "verbose": _int_at_least(0),
+    "verbose": int_at_least(0),
     "progress_bar": _bool(),
     "device": _device,
     "target_tokenizer": _one_of("char", "whitespace"),
-    "beam_size": _int_at_least(1),
-    "max_output_len": _int_at_least(1, none_ok=True),
+    "beam_size": int_at_least(1),
+    "max_output_len": int_at_least(1, none_ok=True),
 }
 
 # skorch parameters the library sets itself; passing them would be silently ignored.
@@ -215,14 +215,18 @@ FIXED_SKORCH_PARAMETERS = {
 }
 
 
-def check_hyperparameters(estimator) -> None:
-    """Validate every constructor argument of ``estimator`` and its skorch-routed ones."""
+def check_hyperparameters(estimator, constraints: Mapping[str, Callable]) -> None:
+    """Validate every constructor argument of ``estimator`` and its skorch-routed ones.
+
+    ``constraints`` maps each constructor argument to its check (the class's merged
+    ``_parameter_constraints``).
+    """
     names = [n for n in inspect.signature(type(estimator).__init__).parameters if n != "self"]
     for name in names:
-        if name not in HYPERPARAMETER_CHECKS:
+        if name not in constraints:
             continue  # **kwargs
         value = getattr(estimator, name)
-        ok, expected = HYPERPARAMETER_CHECKS[name](value)
+        ok, expected = constraints[name](value)
         if not ok:
             raise ValueError(
                 f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."

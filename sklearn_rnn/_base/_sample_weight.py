@@ -16,11 +16,9 @@ batch of zero-weight samples has loss 0, not 0/0.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
 
 import numpy as np
 import torch
-from skorch.utils import to_tensor
 
 #: The key under which a batch carries its samples' weights (stripped before the module).
 SAMPLE_WEIGHT = "sample_weight"
@@ -126,34 +124,3 @@ def weighted_loss(
     weights = weights.to(losses.device)
     per_sample = losses.reshape(len(weights), -1).sum(1)  # (B,)
     return (weights * per_sample).sum() / torch.as_tensor(mass, device=losses.device).sum()
-
-
-class SampleWeightMixin:
-    """The skorch extension points a weighted batch passes through (mixed into RNNBase).
-
-    A batch's ``"sample_weight"`` entry goes to the loss, never to the module; the
-    estimators declare each sample's loss mass in ``_loss_mass``.
-    """
-
-    def infer(self, x, **fit_params):
-        if isinstance(x, Mapping) and SAMPLE_WEIGHT in x:
-            x = {key: value for key, value in x.items() if key != SAMPLE_WEIGHT}
-        return super().infer(x, **fit_params)
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        weights = X.get(SAMPLE_WEIGHT) if isinstance(X, Mapping) else None
-        if weights is None:
-            return super().get_loss(y_pred, y_true, X=X, training=training)
-        y_true = to_tensor(y_true, device=self.device)
-        # Validation outputs come from the float64 evaluation head; the loss is float32.
-        y_pred = y_pred.float()
-        return weighted_loss(self.criterion_, y_pred, y_true, weights, self._loss_mass(y_true))
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        train, valid = super().get_split_datasets(X, y, **fit_params)
-        if valid is not None and valid.weights is not None and not valid.weights.any():
-            raise ValueError(
-                "The sample weights of the validation data held out for early stopping are "
-                "all zero; use another random_state or a larger validation_fraction."
-            )
-        return train, valid

@@ -1,45 +1,332 @@
-"""The training side of the skorch subclass: callbacks, network, criterion, optimizer, batches.
+"""The training core all five estimators share: a skorch ``NeuralNet`` with one fit path.
 
-skorch builds and trains the network through these extension points; the estimator's
-fit path (:mod:`sklearn_rnn._base`) calls skorch once the encoders are fitted.
+Each estimator is a :class:`skorch.NeuralNet`, so skorch's parameters and conventions
+(``callbacks``, ``history``, ``warm_start``, ``partial_fit``, ``optimizer__*``,
+``criterion__*``, ``device``) keep working. :class:`TrainingCore` adds, once for all:
+
+* plain hyperparameters as constructor arguments, checked in ``fit`` against the
+  ``_parameter_constraints`` each class declares (merged along the class hierarchy, as
+  scikit-learn's estimators merge theirs);
+* the one fit path (:meth:`TrainingCore._fit`): a full reset on every fresh fit, a fit
+  that raises leaves the estimator unfitted, and more training continues the same state;
+* a random stream per fit (:mod:`sklearn_rnn._base._random`), so ``random_state`` means
+  the same model in any thread and a resumed fit continues the same stream;
+* the callbacks the hyperparameters switch on, the epoch loop, the weighted loss;
+* the one prediction loop (:meth:`TrainingCore._predict_batches`), which runs a per-batch
+  step passed in over batches sorted by length;
+* saving, ONNX export and the summary table.
+
+Every skorch extension point is defined here, once. An estimator declares only the
+hooks below; the sequence estimators share theirs in
+:class:`~sklearn_rnn._base._sequence_estimator.SequenceEstimator`, the language model
+declares its own:
+
+``_check_X(X, reset)``
+    the input checked once per public call;
+``_fit_encoders(X, y, **data)`` / ``_make_dataset(X, y, training, **data)``
+    the encoders fitted (a fresh fit) or used, and the dataset training reads;
+``_build_module(data_kwargs, kwargs)``
+    the built-in network;
+``_auto_lr_schedule()``, ``_resolve_early_stopping(n, continue_training)``,
+``_epochs(dataset, one_epoch)``
+    what ``"auto"`` means for this fit;
+``_training_batches(dataset, generator)`` / ``_prediction_batches(dataset)``
+    how a dataset is cut into batches;
+``_forward(x)``, ``_loss(y_pred, y_true, weights)``
+    the network's forward pass on one batch, and the loss of its outputs.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import torch
-from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 
-from sklearn_rnn._base._batches import BatchIterator
-from sklearn_rnn._base._random import next_seed, seeded_global_generator
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.utils import to_tensor
+
+from sklearn_rnn._base import _parameters
+from sklearn_rnn._base._random import draw_seed, next_seed, seeded_global_generator
+from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT, weighted_loss
+from sklearn_rnn._base._training_budget import resolve_lr_schedule
 from sklearn_rnn.callbacks import (
     CosineLearningRate,
     DivergenceGuard,
-    EarlyStoppingByScore,
     EpochProgressBar,
     GradientClipping,
-    TrainingLossPlateau,
 )
-from sklearn_rnn.nn._networks import SequenceModel
-from sklearn_rnn.nn._pretrained_embeddings import pretrained_embedding_matrix
+from sklearn_rnn.exceptions import TrainingDivergedError
+from sklearn_rnn.inspection._summary import ModelSummary, summarize
 
 _FUSED_ADAM_ON_CPU = tuple(int(p) for p in torch.__version__.split(".")[:2]) >= (2, 4)
 
 
-class TrainingMixin:
-    """skorch's training extension points, as the estimators fill them (mixed into RNNBase)."""
+class TrainingCore(NeuralNet):
+    """The skorch subclass every estimator derives from: parameters, fitting, saving.
 
-    # What early stopping watches, best first: (history key, lower is better) pairs; the
-    # later ones break ties of the earlier.
-    _early_stopping_scores = (("valid_loss", True),)
-    _default_criterion = torch.nn.MSELoss
-    _is_classifier = False
+    Not meant to be used directly: each estimator defines ``__init__`` with its
+    hyperparameters, declares their ``_parameter_constraints`` and fills the hooks
+    listed in this module's docstring.
+    """
+
+    # skorch reads these attributes; they are fixed by the design, not hyperparameters.
+    criterion = None
+    train_split = None
+    predict_nonlinearity = None
+    compile = False
+    use_caching = False
+    torch_load_kwargs = None
+    # skorch sets these in its __init__; as class defaults a fresh estimator holds only
+    # its parameters, as scikit-learn requires.
+    history_ = None
+    initialized_ = False
+    virtual_params_ = MappingProxyType({})
     # Set while a fit runs: the fit's own random stream, and whether the module's forward
     # pass draws random numbers (dropout) and so needs the stream.
     _fit_generator = None
     _forward_is_random = False
+
+    _default_criterion = torch.nn.MSELoss
+    #: name -> check of each constructor argument; merged along the class hierarchy.
+    _parameter_constraints: dict = {
+        name: _parameters.HYPERPARAMETER_CHECKS[name]
+        for name in (
+            "cell",
+            "hidden_size",
+            "num_layers",
+            "dropout",
+            "single_bias",
+            "embedding_dim",
+            "tokenizer",
+            "lowercase",
+            "max_vocab",
+            "min_freq",
+            "clip_grad_norm",
+            "lr",
+            "lr_schedule",
+            "max_epochs",
+            "batch_size",
+            "optimizer",
+            "random_state",
+            "device",
+            "verbose",
+            "progress_bar",
+            "module",
+            "callbacks",
+            "warm_start",
+        )
+    }
+
+    # -- parameters -----------------------------------------------------------------
+
+    def _store_init_params(self, params: dict) -> None:
+        """Store ``__init__``'s arguments unchanged (``params`` is its ``locals()``).
+
+        Prefixed arguments routed to skorch (``optimizer__weight_decay``, ...) are kept
+        as attributes too, as skorch expects; skorch rejects unknown ones at ``fit``.
+        """
+        kwargs = params.pop("kwargs", {})
+        params.pop("self", None)
+        params.pop("__class__", None)
+        for key, value in params.items():
+            setattr(self, key, value)
+        self._params_to_validate = set(kwargs)
+        vars(self).update(kwargs)
+
+    @classmethod
+    def _constraints(cls) -> dict:
+        """The ``_parameter_constraints`` of the class and its bases, the nearest winning."""
+        merged: dict = {}
+        for klass in reversed(cls.__mro__):
+            merged.update(vars(klass).get("_parameter_constraints", {}))
+        return merged
+
+    def _get_param_names(self):
+        signature = inspect.signature(type(self).__init__)
+        names = [
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind != p.VAR_KEYWORD
+        ]
+        routed = [k for k in vars(self) if k in self._params_to_validate or "__" in k]
+        routed = [k for k in routed if not k.startswith("_") and not k.endswith("_")]
+        return sorted(names) + sorted(routed)
+
+    def get_params(self, deep=True):
+        # Only the parameters: skorch would add every default callback object as well.
+        return BaseEstimator.get_params(self, deep=deep)
+
+    def set_params(self, **params):
+        # skorch re-initializes callbacks on any key starting with "callbacks"; the plain
+        # parameter is only stored here and checked at fit, like every other parameter.
+        if "callbacks" in params:
+            self.callbacks = params.pop("callbacks")
+            if self.initialized_:
+                self.initialize_callbacks()  # a fitted net continues with the new callbacks
+        super().set_params(**params)
+        # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
+        # the value as a parameter too, so get_params and the next fit see it.
+        for key, value in params.items():
+            if "__" in key and not key.startswith("callbacks"):
+                vars(self)[key] = value
+                self._params_to_validate.add(key)
+        return self
+
+    def __repr__(self) -> str:
+        return BaseEstimator.__repr__(self)
+
+    def _check_params(self) -> None:
+        _parameters.check_hyperparameters(self, self._constraints())
+        device = str(self.device) if self.device is not None else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"Invalid value for parameter 'device': {self.device!r} was requested but CUDA "
+                "is not available on this machine (torch.cuda.is_available() is False); use "
+                "device='cpu'."
+            )
+
+    # -- the one fit path -------------------------------------------------------------
+
+    def _fit(
+        self,
+        X,
+        y,
+        *,
+        continue_training: bool,
+        one_epoch: bool = False,
+        fit_params=None,
+        **data,
+    ):
+        """A fresh fit, or more training of a fitted estimator.
+
+        ``one_epoch``: a ``partial_fit`` call, which trains one epoch when
+        ``max_epochs="auto"``. ``data`` goes to the dataset hooks (``classes``,
+        ``sample_weight``).
+        """
+        self._check_params()
+        self._check_fit_request(continue_training)
+        if continue_training and self.__sklearn_is_fitted__():
+            checked = self._check_X(X, reset=False)
+            dataset = self._make_dataset(checked, y, training=True, **data)
+            self.early_stopping_ = False  # partial_fit/warm_start never hold data out
+            self.lr_schedule_ = resolve_lr_schedule(
+                self.lr_schedule, continue_training, self.callbacks
+            )
+            self._train(dataset, fit_params or {}, one_epoch)
+            return self
+        self._reset_fitted_state()
+        try:
+            self.torch_rng_state_ = (
+                torch.Generator().manual_seed(draw_seed(self.random_state)).get_state()
+            )
+            dataset = self._fit_encoders(self._check_X(X, reset=True), y, **data)
+            self.early_stopping_ = self._resolve_early_stopping(len(dataset), continue_training)
+            self.lr_schedule_ = resolve_lr_schedule(
+                self.lr_schedule, continue_training, self.callbacks, self._auto_lr_schedule()
+            )
+            self._initialize_network()
+            self._train(dataset, fit_params or {}, one_epoch)
+        except BaseException:
+            self._reset_fitted_state()  # never leave a half-fitted estimator
+            raise
+        return self
+
+    def _reset_fitted_state(self) -> None:
+        """Forget everything a fit made, as a freshly constructed estimator."""
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+            del vars(self)[name]  # not delattr: skorch's would edit the lists deleted here
+        for name in ("_modules", "_criteria", "_optimizers", "_pretrained_matrix"):
+            vars(self).pop(name, None)  # skorch's class defaults (empty lists) apply again
+
+    def _initialize_network(self) -> None:
+        """Build the network, criterion and optimizer from the fit's random stream."""
+        generator = self._generator()
+        with seeded_global_generator(next_seed(generator)):  # layers draw their weights
+            self.initialize()
+        self.torch_rng_state_ = generator.get_state()
+        vars(self).pop("_pretrained_matrix", None)  # copied into the embedding
+
+    def _train(self, dataset, fit_params: dict, one_epoch: bool) -> None:
+        self.max_epochs_ = self._epochs(dataset, one_epoch)
+        self._run_epochs(dataset, self.max_epochs_, fit_params)
+
+    def _run_epochs(self, dataset, epochs: int, fit_params: dict) -> None:
+        """skorch's training loop for ``epochs`` epochs, on the fit's own random stream."""
+        self._fit_generator = self._generator()
+        self._forward_is_random = self._module_draws_random_numbers()
+        try:
+            NeuralNet.partial_fit(self, dataset, None, epochs=epochs, **fit_params)
+        except TrainingDivergedError:
+            self._reset_fitted_state()  # never leave a model that silently predicts garbage
+            raise
+        finally:
+            if "torch_rng_state_" in vars(self):
+                self.torch_rng_state_ = self._fit_generator.get_state()
+            self._fit_generator = None
+            self._forward_is_random = False
+
+    def _generator(self) -> torch.Generator:
+        generator = torch.Generator()
+        generator.set_state(self.torch_rng_state_)
+        return generator
+
+    # -- hooks with a default ---------------------------------------------------------
+
+    def _check_fit_request(self, continue_training: bool) -> None:
+        """Reject parameter combinations that only this call's kind of fit rules out."""
+
+    def _auto_lr_schedule(self) -> str:
+        """What ``lr_schedule="auto"`` means for a fresh fit of this estimator."""
+        return "constant"
+
+    def _resolve_early_stopping(self, n_samples: int, continue_training: bool) -> bool:
+        """Whether this fresh fit holds data out and stops on it (never, here)."""
+        return False
+
+    def _epochs(self, dataset, one_epoch: bool) -> int:
+        """How many epochs this call trains at most."""
+        return self.max_epochs
+
+    def _metric_callbacks(self) -> list:
+        """Scoring callbacks run before the others (validation accuracy, R²)."""
+        return []
+
+    def _stopping_callbacks(self) -> list:
+        """Callbacks that end training early (early stopping, a loss plateau)."""
+        return []
+
+    def _sparse_embedding(self) -> torch.nn.Embedding | None:
+        """The network's input embedding when it has sparse gradients (None otherwise)."""
+        embedding = getattr(getattr(self.module_, "input_layer", None), "embedding", None)
+        return embedding if getattr(embedding, "sparse", False) else None
+
+    def _forward(self, x, **fit_params):
+        """The module's outputs on one batch ``x`` (a dict of tensors)."""
+        return NeuralNet.infer(self, x, **fit_params)
+
+    def _loss(self, y_pred: torch.Tensor, y_true: torch.Tensor, weights) -> torch.Tensor:
+        """The loss of one batch: the criterion's mean, or the weighted mean (``weights``)."""
+        if weights is None:
+            return self.criterion_(y_pred, y_true)
+        return weighted_loss(self.criterion_, y_pred, y_true, weights, self._loss_mass(y_true))
+
+    def _loss_mass(self, targets) -> torch.Tensor:
+        """Each sample's number of terms in the unweighted mean loss (see ``_sample_weight``).
+
+        ``targets`` are encoded targets: a batch's or the whole training set's.
+        """
+        return torch.full((len(targets),), float(targets[0].numel()))
+
+    def _criterion_kwargs(self) -> dict:
+        """Arguments of the default criterion that come from the fit (class weights)."""
+        return {}
+
+    # -- skorch's extension points, each defined once ----------------------------------
 
     @property
     def _default_callbacks(self):
@@ -67,12 +354,7 @@ class TrainingMixin:
         if self.clip_grad_norm is not None:
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
         extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
-        if self.early_stopping_:
-            stopper = EarlyStoppingByScore(self._early_stopping_scores, patience=self.patience)
-            extra.append(("early_stopping", stopper))
-        elif self.n_iter_no_change is not None:
-            plateau = TrainingLossPlateau(tol=self.tol, n_iter_no_change=self.n_iter_no_change)
-            extra.append(("training_loss_plateau", plateau))
+        extra += self._stopping_callbacks()
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
         for _, callback in extra:
@@ -81,9 +363,6 @@ class TrainingMixin:
         at = names.index("print_log") if "print_log" in names else len(names)
         self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
         return self
-
-    def _metric_callbacks(self) -> list:
-        return []
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
@@ -94,53 +373,18 @@ class TrainingMixin:
         }
         if self.module is None:
             module = self._build_module(data_kwargs, kwargs)
-            if self.embeddings is not None:
-                embedding = module.input_layer.embedding
-                matrix = getattr(self, "_pretrained_matrix", None)
-                if matrix is not None:  # a fit; a loaded model gets its saved weights
-                    embedding.weight.data.copy_(matrix)
-                embedding.weight.requires_grad_(not self.freeze_embeddings)
+            self._load_pretrained_embeddings(module)
         else:
             module = self.initialized_instance(self.module, {**data_kwargs, **kwargs})
         self.module_ = module
+        self._check_module()
         return self
 
-    def _network_kwargs(self) -> dict:
-        """The hyperparameters every built-in network takes from the estimator."""
-        return dict(
-            cell=self.cell,
-            hidden_size=self.hidden_size_,
-            num_layers=self.num_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout_,
-            embedding_dim=self.embedding_dim,
-            single_bias=self.single_bias,
-            sparse_embeddings=self.sparse_embeddings,
-        )
+    def _check_module(self) -> None:
+        """Reject a network the estimator cannot train (any is fine here)."""
 
-    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
-        return SequenceModel(
-            **data_kwargs,
-            **self._network_kwargs(),
-            pooling=self.pooling_,
-            conv_blocks=self.conv_blocks_,
-            **kwargs,
-        )
-
-    def _pretrained_embeddings(self) -> torch.Tensor:
-        """The user's ``embeddings`` as the rows of the fitted vocabulary."""
-        vocabulary = self.encoder_.vocabulary_
-        if vocabulary is None:
-            raise ValueError(
-                "Invalid value for parameter 'embeddings': pretrained embeddings need text or "
-                f"token input, but X held {self.encoder_.kind_} sequences."
-            )
-        generator = self._generator()
-        matrix, self.n_pretrained_tokens_ = pretrained_embedding_matrix(
-            vocabulary, self.embeddings, self.embedding_dim, generator
-        )
-        self.torch_rng_state_ = generator.get_state()
-        return matrix
+    def _load_pretrained_embeddings(self, module: torch.nn.Module) -> None:
+        """Put the user's pretrained vectors into a built-in network (none here)."""
 
     def initialize_criterion(self):
         kwargs = self.get_params_for("criterion")
@@ -150,24 +394,16 @@ class TrainingMixin:
         self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
 
-    def _criterion_kwargs(self) -> dict:
-        """Arguments of the default criterion that come from the fit (class weights)."""
-        return {}
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        # Validation outputs come from the float64 evaluation head; the loss is float32.
-        return super().get_loss(y_pred.float(), y_true, X=X, training=training)
-
     def initialize_optimizer(self, triggered_directly=None):
-        if not (self.sparse_embeddings and self._sparse_embedding() is not None):
+        embedding = self._sparse_embedding()
+        if embedding is None:
             return super().initialize_optimizer()
         # The embedding's sparse gradients go to SparseAdam, which updates only the rows a
         # batch used; every other parameter goes to the chosen optimizer.
-        embedding = self._sparse_embedding().weight
-        dense = [(n, p) for n, p in self.get_all_learnable_params() if p is not embedding]
+        dense = [(n, p) for n, p in self.get_all_learnable_params() if p is not embedding.weight]
         args, kwargs = self.get_params_for_optimizer("optimizer", dense)
         self.optimizer_ = self.optimizer(*args, **kwargs)
-        self.sparse_optimizer_ = torch.optim.SparseAdam([embedding], lr=self.lr_)
+        self.sparse_optimizer_ = torch.optim.SparseAdam([embedding.weight], lr=self.lr_)
         return self
 
     def get_params_for_optimizer(self, prefix, named_parameters):
@@ -196,10 +432,6 @@ class TrainingMixin:
         for name in self._optimizers:
             getattr(self, name + "_").step()
 
-    def _sparse_embedding(self) -> torch.nn.Embedding | None:
-        embedding = getattr(getattr(self.module_, "input_layer", None), "embedding", None)
-        return embedding if getattr(embedding, "sparse", False) else None
-
     def _set_training(self, training=True):
         # skorch calls this before every batch; Module.train() walks the whole module tree.
         module = getattr(self, "module_", None)
@@ -208,11 +440,19 @@ class TrainingMixin:
         super()._set_training(training)
 
     def infer(self, x, **fit_params):
+        # A batch's sample weights go to the loss, never to the module.
+        if isinstance(x, Mapping) and SAMPLE_WEIGHT in x:
+            x = {key: value for key, value in x.items() if key != SAMPLE_WEIGHT}
         if not (self._forward_is_random and self.module_.training):
-            return super().infer(x, **fit_params)
+            return self._forward(x, **fit_params)
         # Dropout and any other randomness inside the module: from the fit's own stream.
         with seeded_global_generator(next_seed(self._fit_generator), self.device):
-            return super().infer(x, **fit_params)
+            return self._forward(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        weights = X.get(SAMPLE_WEIGHT) if isinstance(X, Mapping) else None
+        # Validation outputs come from the float64 evaluation head; the loss is float32.
+        return self._loss(y_pred.float(), to_tensor(y_true, device=self.device), weights)
 
     def _module_draws_random_numbers(self) -> bool:
         """Whether a training forward pass draws random numbers (a custom module may)."""
@@ -226,40 +466,94 @@ class TrainingMixin:
         )
 
     def get_iterator(self, dataset, training=False):
-        generator = self._fit_generator if training else None
-        return BatchIterator(dataset, self.batch_size, shuffle=training, generator=generator)
-
-    def _n_validation(self, n_samples: int) -> int:
-        """How many of ``n_samples`` training sequences early stopping holds out."""
-        return int(np.ceil(self.validation_fraction * n_samples))
+        return self._training_batches(dataset, self._fit_generator if training else None)
 
     def get_split_datasets(self, X, y=None, **fit_params):
         if not self.early_stopping_:
             return X, None
-        n_valid = self._n_validation(len(X))
-        stratify = None
-        if self._is_classifier and X.targets.dim() == 1:  # not multilabel indicator rows
-            targets = X.targets.numpy()
-            counts = np.bincount(targets)
-            n_classes = int((counts > 0).sum())
-            if counts[counts > 0].min() >= 2:
-                stratify = targets
-                if n_valid < n_classes or len(X) - n_valid < n_classes:
-                    raise ValueError(
-                        f"Invalid value for parameter 'validation_fraction': "
-                        f"{self.validation_fraction!r} of {len(X)} samples holds out "
-                        f"{n_valid}, but a stratified split needs at least one sample of each "
-                        f"of the {n_classes} classes on both sides; raise validation_fraction "
-                        "or pass more data."
-                    )
-        if n_valid < 1 or len(X) - n_valid < 1:
-            raise ValueError(
-                f"Invalid value for parameter 'validation_fraction': {self.validation_fraction!r}"
-                f" of {len(X)} samples leaves no sample for validation or for training."
-            )
-        seed = next_seed(self._fit_generator) % 2**32
-        indices = np.arange(len(X))
-        train, valid = train_test_split(
-            indices, test_size=n_valid, random_state=seed, stratify=stratify
-        )
-        return X.subset(train), X.subset(valid)
+        return self._validation_split(X)
+
+    # -- the one prediction loop --------------------------------------------------------
+
+    def _predict_batches(
+        self, dataset, step: Callable, *, grad: bool = False
+    ) -> Iterator[tuple[torch.Tensor, object]]:
+        """Yield ``(rows, step(batch))`` for each batch of ``dataset``, network in eval mode.
+
+        Batches come sorted by length (``_prediction_batches``); ``rows`` are each
+        batch's positions in ``dataset``, for the caller to put results back in order.
+        ``grad=True`` keeps autograd available (the CRF's marginals need it).
+        """
+        check_is_fitted(self)
+        self._set_training(False)
+        context = torch.no_grad if grad else torch.inference_mode
+        for rows, batch in self._prediction_batches(dataset):
+            with context():
+                result = step(batch)
+            yield rows, result
+
+    def _predict_in_order(self, dataset, step: Callable, n: int) -> torch.Tensor:
+        """``step``'s ``(B, ...)`` tensor results of every batch, rows in dataset order."""
+        parts = list(self._predict_batches(dataset, step))
+        if len(parts) == 1 and torch.equal(parts[0][0], torch.arange(n)):
+            return parts[0][1].cpu()
+        rows = torch.cat([part[0] for part in parts])
+        outputs = torch.cat([part[1].cpu() for part in parts])
+        result = torch.empty_like(outputs)
+        result[rows] = outputs
+        return result
+
+    # -- inspection and saving ----------------------------------------------------------
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return bool(self.initialized_) and "module_" in vars(self)
+
+    @classmethod
+    def _from_saved(cls, params: dict, fitted: dict):
+        """Rebuild a fitted estimator from its parameters and fitted attributes.
+
+        The network is built with fresh weights, for the caller to load the saved
+        ``state_dict`` into; the global random state is left untouched.
+        """
+        estimator = cls(**params)
+        estimator._check_params()
+        vars(estimator).update(fitted)
+        with seeded_global_generator(0):  # weights about to be replaced
+            estimator.initialize()
+        return estimator
+
+    def save(self, path) -> None:
+        """Save the fitted estimator to ``path`` without pickle (safetensors + JSON).
+
+        Reload it with :func:`sklearn_rnn.load`; loading such a file cannot run code.
+        See :func:`sklearn_rnn.persistence.save` for what is stored.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (suggested suffix ``.sklearn_rnn``).
+        """
+        check_is_fitted(self)
+        # Imported here: persistence imports the estimators, never the reverse.
+        from sklearn_rnn.persistence import save
+
+        save(self, path)
+
+    def summary(self, show: bool = True) -> ModelSummary:
+        """The layers of the fitted network, their output shapes and parameter counts.
+
+        Parameters
+        ----------
+        show : bool, default=True
+            Also print the table.
+
+        Returns
+        -------
+        ModelSummary
+            ``str()`` of it is the table; ``total_params`` and ``trainable_params``.
+        """
+        check_is_fitted(self)
+        result = summarize(self.module_, self._summary_batch())
+        if show:
+            print(result)
+        return result

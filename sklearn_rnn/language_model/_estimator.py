@@ -1,16 +1,15 @@
 """RNNLanguageModel: learn a text's distribution, score new text, write text of its own.
 
-It is an :class:`~sklearn_rnn._base._estimator.RNNBase` like the other estimators (the one fit path,
-the random stream per fit, the parameter table, callbacks, saving), with three hooks
-of its own, because a language model has no ``y`` and reads streams, not sequences:
-its encoder is a :class:`~sklearn_rnn.language_model._corpus.CorpusEncoder`, its training
-data one token stream served by
-:class:`~sklearn_rnn.language_model._streams.StreamBatches` (truncated backpropagation
-through time over parallel streams), and its forward pass carries the recurrent state
-from one batch to the next (:meth:`RNNLanguageModel.infer`). Scoring, next-token
-probabilities, hidden states and sampling read text with the network directly
-(:mod:`sklearn_rnn.language_model._reading`), outside skorch's prediction loop, which is built for
-one output per sequence.
+It derives from the training core (:class:`~sklearn_rnn._base._training.TrainingCore`:
+the one fit path, the random stream per fit, the parameter checks, callbacks, saving)
+and declares the hooks a language model needs, because it has no ``y`` and reads
+streams, not sequences: its encoder is a
+:class:`~sklearn_rnn.language_model._corpus.CorpusEncoder`, its training data one token
+stream served by :class:`~sklearn_rnn.language_model._streams.StreamBatches`
+(truncated backpropagation through time over parallel streams), and its forward pass
+carries the recurrent state from one batch to the next (:meth:`RNNLanguageModel._forward`).
+Scoring, next-token probabilities and hidden states read documents through the core's
+prediction loop, batched by length (:mod:`sklearn_rnn.language_model._reading`).
 """
 
 from __future__ import annotations
@@ -22,13 +21,10 @@ import torch
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import ProgressBar
 
-from sklearn_rnn._base import _docs
-from sklearn_rnn._base._estimator import RNNBase
-from sklearn_rnn._base._random import draw_seed, next_seed, seeded_global_generator
-from sklearn_rnn._base._training_budget import resolve_lr_schedule
-from sklearn_rnn.callbacks import CosineLearningRate, GradientClipping
+from sklearn_rnn._base import _docs, _parameters
+from sklearn_rnn._base._random import draw_seed
+from sklearn_rnn._base._training import TrainingCore
 from sklearn_rnn.language_model import _reading as reading
 from sklearn_rnn.language_model._corpus import (
     BOUNDARY_ID,
@@ -53,17 +49,18 @@ def _no_predict(estimator) -> bool:
     return False
 
 
-class RNNLanguageModel(RNNBase):
+class RNNLanguageModel(TrainingCore):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
-    # Fixed by the design, not hyperparameters (RNNBase's fit path reads them).
-    early_stopping = False
-    bidirectional = False
-    embeddings = None
-    freeze_embeddings = False
-    sparse_embeddings = False
-    max_len = None
+    # A language model reads its own kind of parameters: no "auto" values.
+    _parameter_constraints: dict = {
+        "hidden_size": _parameters.int_at_least(1),
+        "dropout": _parameters.real_in(0.0, 1.0, high_inclusive=False),
+        "lr": _parameters.positive_real(),
+        "max_epochs": _parameters.int_at_least(0),
+        "bptt": _parameters.HYPERPARAMETER_CHECKS["bptt"],
+    }
     # The recurrent state carried from one training batch to the next (detached).
     _carry = None
 
@@ -139,54 +136,17 @@ class RNNLanguageModel(RNNBase):
         """
         return self._fit(X, None, continue_training=True, fit_params=fit_params)
 
-    def _fit(self, X, y=None, *, continue_training: bool, fit_params=None, **_):
-        # RNNBase's steps without the target, sample-weight and validation-split ones a
-        # language model has no use for: a fresh fit resets everything and draws the
-        # fit's random stream; a continued one reuses the vocabulary.
-        self._check_params()
-        # The shared table accepts "auto" for the estimators that choose by input kind.
-        for name, expected in _NO_AUTO.items():
-            if isinstance(getattr(self, name), str):
-                raise ValueError(
-                    f"Invalid value for parameter {name!r}: expected {expected}, got "
-                    f"{getattr(self, name)!r}."
-                )
-        fit_params = fit_params or {}
-        # "auto" is constant: cosine over the default 10 epochs ended tiny-shakespeare at
-        # 1.567 nats/char, behind the constant rate (1.515; benchmarks/language_model.py).
-        schedule = resolve_lr_schedule(
-            self.lr_schedule, continue_training, self.callbacks, auto="constant"
-        )
-        if continue_training and self.__sklearn_is_fitted__():
-            self.lr_schedule_ = schedule
-            self._train(self._make_dataset(check_corpus(X)), fit_params)
-            return self
-        self._reset_fitted_state()
-        try:
-            # Read by the shared training hooks; a language model holds nothing out.
-            self.early_stopping_, self.max_epochs_ = False, self.max_epochs
-            self.lr_schedule_ = schedule
-            seed = draw_seed(self.random_state)
-            self.torch_rng_state_ = torch.Generator().manual_seed(seed).get_state()
-            dataset = self._fit_encoders(check_corpus(X))
-            self._initialize_network()
-            self._train(dataset, fit_params)
-        except BaseException:
-            self._reset_fitted_state()  # never leave a half-fitted estimator
-            raise
-        return self
-
     def _check_X(self, X, *, reset: bool):
         return check_corpus(X)
 
-    def _fit_encoders(self, X, *_) -> TokenStream:
+    def _fit_encoders(self, X, y=None, **_) -> TokenStream:
         self.encoder_ = CorpusEncoder(self.tokenizer, self.lowercase, self.max_vocab, self.min_freq)
         documents = self.encoder_.fit_transform(X)
         self.classes_ = np.array(self.encoder_.vocabulary_.tokens[1:], dtype=object)
         self.n_outputs_ = len(self.classes_)
         return self._stream(documents)
 
-    def _make_dataset(self, X, *_, **__) -> TokenStream:
+    def _make_dataset(self, X, y=None, training=False, **_) -> TokenStream:
         return self._stream(self.encoder_.transform(X))
 
     def _stream(self, documents: list[np.ndarray]) -> TokenStream:
@@ -212,55 +172,32 @@ class RNNLanguageModel(RNNBase):
             **kwargs,
         )
 
-    def _train(self, dataset: TokenStream, fit_params: dict, *_) -> None:
+    def _train(self, dataset: TokenStream, fit_params: dict, one_epoch: bool) -> None:
         self._carry = None  # the hidden state carried between chunks, within this fit only
         try:
-            self._run_epochs(dataset, self.max_epochs, fit_params)
+            super()._train(dataset, fit_params, one_epoch)
         finally:
             self._carry = None
 
-    def initialize_callbacks(self):
-        # The callbacks this model's parameters switch on (no early stopping: nothing is
-        # held out), before the printed log as in the other estimators.
-        NeuralNet.initialize_callbacks(self)
-        extra = []
-        if self.clip_grad_norm is not None:
-            extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
-        extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
-        if self.progress_bar:
-            extra.append(("progress_bar", ProgressBar()))
-        for _, callback in extra:
-            callback.initialize()
-        names = [name for name, _ in self.callbacks_]
-        at = names.index("print_log") if "print_log" in names else len(names)
-        self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
-        return self
-
-    def get_iterator(self, dataset, training=False):
+    def _training_batches(self, dataset: TokenStream, generator) -> StreamBatches:
         n_streams = n_streams_for(len(dataset), self.batch_size, self.bptt)
-        generator = self._fit_generator if training else None
         return StreamBatches(dataset, n_streams, self.bptt, generator)
 
-    def infer(self, x, **fit_params):
+    def _forward(self, x, **fit_params):
         # x: {"inputs": (B, T) ids, "fresh": (B,) bool}. The state of the previous chunk
         # of the same streams goes in, detached: its gradient is cut at the chunk border.
-        # Called directly (not through skorch's infer, which cannot pass a state).
         state = None if bool(x["fresh"][0]) else self._carry
-        inputs = x["inputs"].to(self.device)
-        if self._forward_is_random and self.module_.training:
-            # Dropout draws from the fit's own random stream, as in the other estimators.
-            with seeded_global_generator(next_seed(self._fit_generator), self.device):
-                logits, state = self.module_(inputs, state, **fit_params)
-        else:
-            logits, state = self.module_(inputs, state, **fit_params)
+        logits, state = self.module_(x["inputs"].to(self.device), state, **fit_params)
         self._carry = _detached(state)
         return logits
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
+    def _loss(self, y_pred, y_true, weights) -> torch.Tensor:
         # (B, T, n_outputs) logits and (B, T) ids; output k predicts id k + 1.
         logits = y_pred.reshape(-1, y_pred.shape[-1])
-        targets = y_true.reshape(-1).to(logits.device) - 1
-        return super().get_loss(logits, targets, X=X, training=training)
+        return super()._loss(logits, y_true.reshape(-1) - 1, weights)
+
+    def _prediction_batches(self, documents: list[np.ndarray]):
+        return reading.document_batches(documents, self.batch_size)
 
     # -- reading text -------------------------------------------------------------------
 
@@ -457,6 +394,8 @@ class RNNLanguageModel(RNNBase):
     # that scikit-learn does not take it for a classifier or regressor.
     predict = available_if(_no_predict)(NeuralNet.predict)
     predict_proba = available_if(_no_predict)(NeuralNet.predict_proba)
+    forward = available_if(_no_predict)(NeuralNet.forward)
+    forward_iter = available_if(_no_predict)(NeuralNet.forward_iter)
 
     def _summary_batch(self) -> dict:
         inputs = torch.full((1, 3), BOUNDARY_ID, dtype=torch.int64, device=self.device)
@@ -468,15 +407,6 @@ class RNNLanguageModel(RNNBase):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
-
-
-#: Parameters that other estimators resolve from "auto", as a language model takes them.
-_NO_AUTO = {
-    "max_epochs": "an int >= 0 (passes over the corpus)",
-    "hidden_size": "an int >= 1",
-    "dropout": "a float in [0, 1)",
-    "lr": "a positive float",
-}
 
 
 def _detached(state):

@@ -20,8 +20,12 @@ from sklearn_rnn.language_model._corpus import BOUNDARY_ID
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def _batches(documents: list[np.ndarray], batch_size: int) -> Iterator[tuple]:
-    """``(rows, (B, T + 1) ids, (B,) lengths + 1)``: each document after a boundary."""
+def document_batches(documents: list[np.ndarray], batch_size: int) -> Iterator[tuple]:
+    """``(rows, ((B, T + 1) ids, (B,) lengths + 1))``: each document after a boundary.
+
+    Batches of documents sorted by length, for the estimator's prediction loop; ``rows``
+    are their positions in ``documents``.
+    """
     lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
     order = np.argsort(lengths, kind="stable")
     for start in range(0, len(order), batch_size):
@@ -30,7 +34,8 @@ def _batches(documents: list[np.ndarray], batch_size: int) -> Iterator[tuple]:
         padded[:, 0] = BOUNDARY_ID
         for i, row in enumerate(rows):
             padded[i, 1 : lengths[row] + 1] = documents[row]
-        yield rows, torch.from_numpy(padded), torch.from_numpy(lengths[rows] + 1)
+        batch = (torch.from_numpy(padded), torch.from_numpy(lengths[rows] + 1))
+        yield torch.from_numpy(rows), batch
 
 
 def _eval_module(estimator) -> torch.nn.Module:
@@ -44,22 +49,27 @@ def _chunk_steps(batch: int, n_outputs: int) -> int:
 
 def total_log_likelihood(estimator, documents: list[np.ndarray]) -> tuple[float, int]:
     """The summed log-likelihood (nats) of every token of ``documents``, and their count."""
-    module = _eval_module(estimator)
-    device = estimator.device
+    module, device = estimator.module_, estimator.device
+
+    def step(batch) -> list[tuple[float, int]]:
+        padded, _ = batch
+        inputs, targets = padded[:, :-1], padded[:, 1:] - 1  # output k is id k + 1
+        chunk = _chunk_steps(len(padded), estimator.n_outputs_)
+        state, sums = None, []
+        for start in range(0, inputs.shape[1], chunk):
+            logits, state = module(inputs[:, start : start + chunk].to(device), state)
+            log_p = torch.log_softmax(logits.double(), dim=-1).cpu()  # (B, t, V)
+            wanted = targets[:, start : start + chunk]  # (B, t); -1 past each end
+            real = wanted >= 0
+            picked = log_p.gather(-1, wanted.clamp(min=0)[..., None])[..., 0]
+            sums.append((float(picked[real].sum()), int(real.sum())))
+        return sums
+
     total, count = 0.0, 0
-    with torch.inference_mode():
-        for _, padded, _ in _batches(documents, estimator.batch_size):
-            inputs, targets = padded[:, :-1], padded[:, 1:] - 1  # output k is id k + 1
-            chunk = _chunk_steps(len(padded), estimator.n_outputs_)
-            state = None
-            for start in range(0, inputs.shape[1], chunk):
-                logits, state = module(inputs[:, start : start + chunk].to(device), state)
-                log_p = torch.log_softmax(logits.double(), dim=-1).cpu()  # (B, t, V)
-                wanted = targets[:, start : start + chunk]  # (B, t); -1 past each end
-                real = wanted >= 0
-                picked = log_p.gather(-1, wanted.clamp(min=0)[..., None])[..., 0]
-                total += float(picked[real].sum())
-                count += int(real.sum())
+    for _, sums in estimator._predict_batches(documents, step):
+        for chunk_total, chunk_count in sums:  # added in reading order, chunk by chunk
+            total += chunk_total
+            count += chunk_count
     if count == 0:
         raise ValueError("X holds no tokens to score: every document is empty.")
     return total, count
@@ -67,32 +77,38 @@ def total_log_likelihood(estimator, documents: list[np.ndarray]) -> tuple[float,
 
 def last_logits(estimator, documents: list[np.ndarray]) -> torch.Tensor:
     """``(n_documents, n_outputs)`` float64 logits of the token after each document."""
-    module = _eval_module(estimator)
-    result = torch.empty((len(documents), estimator.n_outputs_), dtype=torch.float64)
-    with torch.inference_mode():
-        for rows, padded, lengths in _batches(documents, estimator.batch_size):
-            last = lengths - 1  # (B,) the position of each document's last input
-            chunk = _chunk_steps(len(padded), estimator.n_outputs_)
-            state = None
-            for start in range(0, padded.shape[1], chunk):
-                logits, state = module(padded[:, start : start + chunk].to(estimator.device), state)
-                here = (last >= start) & (last < start + chunk)
-                index = torch.nonzero(here)[:, 0]
-                picked = logits.double().cpu()[index, last[index] - start]
-                result[torch.from_numpy(rows)[index]] = picked
-    return result
+    module, device = estimator.module_, estimator.device
+
+    def step(batch) -> torch.Tensor:
+        padded, lengths = batch
+        result = torch.empty((len(padded), estimator.n_outputs_), dtype=torch.float64)
+        last = lengths - 1  # (B,) the position of each document's last input
+        chunk = _chunk_steps(len(padded), estimator.n_outputs_)
+        state = None
+        for start in range(0, padded.shape[1], chunk):
+            logits, state = module(padded[:, start : start + chunk].to(device), state)
+            here = (last >= start) & (last < start + chunk)
+            index = torch.nonzero(here)[:, 0]
+            result[index] = logits.double().cpu()[index, last[index] - start]
+        return result
+
+    return estimator._predict_in_order(documents, step, len(documents))
 
 
 def layer_states(estimator, documents, layer: int, cell_state: bool) -> list[np.ndarray]:
     """Each document's ``(T_i, H)`` states of ``layer`` after each of its tokens."""
-    module = _eval_module(estimator)
+    module, device = estimator.module_, estimator.device
+
+    def step(batch) -> list[np.ndarray]:
+        padded, lengths = batch
+        outputs = module.layer_outputs(padded.to(device), layer, cell_state)
+        outputs = outputs.float().cpu().numpy()  # (B, T + 1, H)
+        return [outputs[i, 1 : int(n)].copy() for i, n in enumerate(lengths)]  # after the boundary
+
     states: list = [None] * len(documents)
-    with torch.inference_mode():
-        for rows, padded, lengths in _batches(documents, estimator.batch_size):
-            outputs = module.layer_outputs(padded.to(estimator.device), layer, cell_state)
-            outputs = outputs.float().cpu().numpy()  # (B, T + 1, H)
-            for i, row in enumerate(rows):
-                states[row] = outputs[i, 1 : int(lengths[i])].copy()  # after the boundary
+    for rows, batch_states in estimator._predict_batches(documents, step):
+        for row, row_states in zip(rows.tolist(), batch_states, strict=True):
+            states[row] = row_states
     return states
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_rnn._base import _docs
-from sklearn_rnn._base._batches import IGNORE_INDEX, BatchIterator, SequenceDataset
+from sklearn_rnn._base import _docs, _parameters
+from sklearn_rnn._base._batches import IGNORE_INDEX, SequenceDataset
 from sklearn_rnn._base._encoded_sequences import EncodedSequences
-from sklearn_rnn._base._estimator import RNNBase
+from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.metrics import sequence_accuracy
 from sklearn_rnn.seq2seq._network import (
@@ -150,19 +151,20 @@ _DOC = """Recurrent encoder-decoder with attention: per input, an output sequenc
     """
 
 
-class RNNSeq2Seq(RNNBase):
+def _never(estimator) -> bool:
+    return False
+
+
+class RNNSeq2Seq(SequenceEstimator):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
-    # Fixed by the design (no pretrained vectors or sparse updates for symbol tables).
-    module = None
-    embeddings = None
-    freeze_embeddings = False
-    sparse_embeddings = False
-    # No training-loss plateau stop: a fit runs its max_epochs (or stops early on held-out
-    # data with early_stopping=True).
-    tol = 1e-4
-    n_iter_no_change = None
+    # sklearn_rnn.serving cannot export the decoder's loop yet.
+    _exports_to_onnx = False
+    _parameter_constraints: dict = {
+        name: _parameters.HYPERPARAMETER_CHECKS[name]
+        for name in ("target_tokenizer", "beam_size", "max_output_len")
+    }
 
     def __init__(
         self,
@@ -174,6 +176,9 @@ class RNNSeq2Seq(RNNBase):
         dropout: float = 0.2,
         single_bias: bool = False,
         embedding_dim: int = 64,
+        embeddings=None,
+        freeze_embeddings: bool = False,
+        sparse_embeddings: bool = False,
         tokenizer="char",
         target_tokenizer: str = "char",
         lowercase: bool = False,
@@ -192,10 +197,13 @@ class RNNSeq2Seq(RNNBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         patience: int = 5,
+        tol: float = 1e-4,
+        n_iter_no_change: int | None = None,
         random_state: int | None = None,
         device: str = "cpu",
         verbose: int = 0,
         progress_bar: bool = False,
+        module=None,
         callbacks=None,
         warm_start: bool = False,
         **kwargs,
@@ -246,11 +254,11 @@ class RNNSeq2Seq(RNNBase):
     def _criterion_kwargs(self) -> dict:
         return {"ignore_index": IGNORE_INDEX}
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
+    def _loss(self, y_pred, y_true, weights) -> torch.Tensor:
         # y_pred: (B, T, V) scores of each next symbol; y_true: (B, T), IGNORE_INDEX after
         # each target's end of sequence.
         # The loss reads the symbols' scores along dimension 1, as torch's losses want.
-        return super().get_loss(y_pred.transpose(1, 2), y_true, X=X, training=training)
+        return super()._loss(y_pred.transpose(1, 2), y_true, weights)
 
     def _summary_batch(self) -> dict:
         batch = super()._summary_batch()
@@ -266,20 +274,20 @@ class RNNSeq2Seq(RNNBase):
         first, and the ``(n, K)`` float64 log-probabilities.
         """
         dataset = self._prediction_dataset(X)
-        self._set_training(False)
-        iterator = BatchIterator(dataset, self.batch_size, shuffle=False)
+
+        def step(batch):
+            inputs, _ = batch
+            return beam_search(
+                self.module_,
+                inputs["inputs"].to(self.device),
+                inputs["lengths"].to(self.device),
+                beam_size,
+                self.max_output_len_,
+            )
+
         hypotheses = [None] * len(dataset)
         scores = np.empty((len(dataset), beam_size))
-        batches = zip(torch.split(iterator.order, self.batch_size), iterator, strict=True)
-        for rows, (batch, _) in batches:
-            with torch.inference_mode():
-                tokens, log_probs = beam_search(
-                    self.module_,
-                    batch["inputs"].to(self.device),
-                    batch["lengths"].to(self.device),
-                    beam_size,
-                    self.max_output_len_,
-                )
+        for rows, (tokens, log_probs) in self._predict_batches(dataset, step):
             scores[rows.numpy()] = log_probs.cpu().numpy()
             for row, beams in zip(rows.tolist(), tokens.cpu().tolist(), strict=True):
                 hypotheses[row] = [_until_end(ids) for ids in beams]
@@ -351,18 +359,13 @@ class RNNSeq2Seq(RNNBase):
         check_is_fitted(self)
         checked = self._check_X(X, reset=False)
         dataset = self._make_dataset(checked, y)
-        self._set_training(False)
-        iterator = BatchIterator(dataset, self.batch_size, shuffle=False)
-        result = np.empty(len(dataset))
-        batches = zip(torch.split(iterator.order, self.batch_size), iterator, strict=True)
-        for rows, (batch, targets) in batches:
-            batch = {key: value.to(self.device) for key, value in batch.items()}
-            with torch.inference_mode():
-                log_probs = sequence_log_probs(
-                    self.module_, **batch, targets=targets.to(self.device)
-                )
-            result[rows.numpy()] = log_probs.cpu().numpy()
-        return result
+
+        def step(batch):
+            inputs, targets = batch
+            inputs = {key: value.to(self.device) for key, value in inputs.items()}
+            return sequence_log_probs(self.module_, **inputs, targets=targets.to(self.device))
+
+        return self._predict_in_order(dataset, step, len(dataset)).numpy()
 
     def score(self, X, y, sample_weight=None) -> float:
         """Exact-match accuracy: the share of inputs whose whole output is predicted right.
@@ -391,6 +394,12 @@ class RNNSeq2Seq(RNNBase):
         tokens = self.target_encoder_.vocabulary_.tokens
         predicted = [[tokens[i] for i in beams[0]] for beams in hypotheses]
         return sequence_accuracy(truth, predicted)
+
+    # The network needs the decoder's inputs, which only training (the targets) or
+    # decoding (predict) supplies: skorch's single-pass outputs do not exist here.
+    forward = available_if(_never)(SequenceEstimator.forward)
+    forward_iter = available_if(_never)(SequenceEstimator.forward_iter)
+    predict_proba = available_if(_never)(SequenceEstimator.predict_proba)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
