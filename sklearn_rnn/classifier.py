@@ -111,6 +111,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         y = v.check_target_length(len(X), y)
         if is_indicator_matrix(y):
             return check_indicator_matrix(y)
+        y = _ravel_label_column(y)
         check_not_label_sets(y)
         y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y, dtype=object), warn=True)
         y = v.check_labels(y)
@@ -286,6 +287,24 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         tags.classifier_tags.multi_class = True
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _ravel_label_column(y):
+    """``y`` of shape ``(n, 1)`` (an array, or a list of one-label rows) as a 1D array.
+
+    With the ``DataConversionWarning`` scikit-learn's classifiers give; other ``y`` as is.
+    """
+    if not hasattr(y, "ndim"):
+        try:
+            rows = np.asarray(y, dtype=object)
+        except ValueError:  # ragged rows: label sets, rejected next
+            return y
+        if rows.ndim != 2:
+            return y
+        y = rows
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    return y
 
 
 RNNClassifier.__doc__ = _DOC.format(

@@ -6,6 +6,8 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
@@ -40,6 +42,36 @@ def test_pipeline_with_transformer_before_rnn(digits):
     np.testing.assert_array_equal(
         pipe.predict_proba(X[:5]), by_hand.predict_proba(scaled.transform(X[:5].reshape(5, -1)))
     )
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.array([[0], [1]] * 6),
+        np.array([["neg"], ["pos"]] * 6, dtype=object),
+        [["neg"], ["pos"]] * 6,
+    ],
+    ids=["int array", "object array", "list of one-label lists"],
+)
+def test_classifier_column_vector_y_warns_and_is_raveled(column):
+    # As scikit-learn's classifiers: a (n, 1) y is one label per sample, with a warning.
+    X = np.random.RandomState(0).randn(12, 4, 2)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        clf = RNNClassifier(**FAST).fit(X, column)
+    labels = np.asarray(column).ravel()
+    assert clf.classes_.tolist() == sorted(set(labels.tolist()))
+    assert clf.predict(X).shape == (12,)
+    assert set(clf.predict(X).tolist()) <= set(labels.tolist())
+
+
+def test_regressor_column_vector_y_gives_one_output_column():
+    # As LinearRegression (a multi-output regressor): a (n, 1) y is one output, kept 2D.
+    X = np.random.RandomState(0).randn(12, 4, 2)
+    y = np.random.RandomState(1).randn(12, 1)
+    reg = RNNRegressor(**FAST).fit(X, y)
+    reference = LinearRegression().fit(X.reshape(12, -1), y)
+    assert reg.predict(X).shape == reference.predict(X.reshape(12, -1)).shape == (12, 1)
+    assert reg.n_outputs_ == 1
 
 
 def test_grid_search_over_cell_parallel(texts):
