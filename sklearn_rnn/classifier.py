@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -111,10 +112,16 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         y = v.check_target_length(len(X), y)
         if is_indicator_matrix(y):
             return check_indicator_matrix(y)
+        # Labels the user holds as objects (a string or categorical Series, an object array)
+        # stay objects, as in scikit-learn; a list becomes numpy's own dtype.
+        given_as_objects = hasattr(y, "dtype") or isinstance(y, pd.DataFrame)
         y = _ravel_label_column(y)
         check_not_label_sets(y)
         y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y, dtype=object), warn=True)
+        given_as_objects = given_as_objects and y.dtype == object
         y = v.check_labels(y)
+        if given_as_objects and y.dtype.kind == "U":
+            y = y.astype(object)
         check_classification_targets(y)
         return y
 
