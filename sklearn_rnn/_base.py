@@ -111,6 +111,14 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             self.callbacks = params.pop("callbacks")
             if self.initialized_:
                 self.initialize_callbacks()  # a fitted net continues with the new callbacks
+        # callbacks__<name>__<param> is stored as a parameter too; initialize_callbacks
+        # applies it to the named callback of each fit, the added ones included.
+        callback_params = {k: params.pop(k) for k in list(params) if k.startswith("callbacks__")}
+        if callback_params:
+            vars(self).update(callback_params)
+            self._params_to_validate.update(callback_params)
+            if self.initialized_:
+                self.initialize_callbacks()
         super().set_params(**params)
         # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
         # the value as a parameter too, so get_params and the next fit see it.

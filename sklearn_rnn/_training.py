@@ -75,9 +75,21 @@ class TrainingMixin:
             extra.append(("training_loss_plateau", plateau))
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
-        for _, callback in extra:
+        for name, callback in extra:
+            callback.set_params(**self.get_params_for(f"callbacks__{name}"))
             callback.initialize()
         names = [name for name, _ in self.callbacks_]
+        unknown = {
+            key
+            for key in vars(self)
+            if key.startswith("callbacks__")
+            and key.split("__")[1] not in {*names, *(name for name, _ in extra)}
+        }
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter {sorted(unknown)[0]!r}: this fit has no callback of that "
+                f"name; its callbacks are {sorted({*names, *(name for name, _ in extra)})}."
+            )
         at = names.index("print_log") if "print_log" in names else len(names)
         self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
         return self

@@ -162,6 +162,22 @@ def test_set_params_takes_effect_on_next_fit(texts):
     assert type(clf.module_.core.rnn).__name__ == "GRU"
 
 
+def test_callback_parameters_reach_the_callbacks_of_the_fit(texts):
+    # As in skorch: callbacks__<name>__<param>, before fit, on a callback the estimator adds.
+    params = dict(FAST, early_stopping=True, max_epochs=2, validation_fraction=0.25)
+    clf = RNNClassifier(**params).set_params(callbacks__early_stopping__patience=1)
+    assert clf.get_params()["callbacks__early_stopping__patience"] == 1
+    assert clone(clf).get_params()["callbacks__early_stopping__patience"] == 1
+    clf.fit(*texts)
+    assert dict(clf.callbacks_)["early_stopping"].patience == 1
+    grid = GridSearchCV(
+        RNNClassifier(**params), {"callbacks__early_stopping__patience": [1, 2]}, cv=2
+    ).fit(*texts)
+    assert dict(grid.best_estimator_.callbacks_)["early_stopping"].patience in (1, 2)
+    with pytest.raises(ValueError, match="callbacks__no_such_callback__patience"):
+        RNNClassifier(**FAST, callbacks__no_such_callback__patience=1).fit(*texts)
+
+
 def test_skorch_prefixed_parameters_reach_optimizer(texts):
     clf = RNNClassifier(optimizer__weight_decay=0.5, **FAST).fit(*texts)
     assert clf.optimizer_.param_groups[0]["weight_decay"] == 0.5
