@@ -229,6 +229,18 @@ def test_partial_fit_matches_one_longer_fit(digits):
     np.testing.assert_allclose(stepwise.predict_proba(X), once.predict_proba(X), atol=1e-6)
 
 
+def test_fit_loop_on_raw_X_trains_as_partial_fit(texts):
+    # skorch's public fit_loop, on the user's own X and y: encoded as partial_fit would.
+    X, y = texts
+    params = {**FAST, "max_epochs": 1, "lr_schedule": "constant"}
+    looped = RNNClassifier(**params).fit(X, y)
+    looped.fit_loop(X, y, epochs=2)
+    stepwise = RNNClassifier(**params).fit(X, y)
+    stepwise.partial_fit(X, y).partial_fit(X, y)
+    assert len(looped.history) == len(stepwise.history) == 3
+    np.testing.assert_allclose(looped.predict_proba(X), stepwise.predict_proba(X), atol=1e-6)
+
+
 def test_early_stopping_holds_out_validation_data(digits):
     X, y = digits
     clf = RNNClassifier(
