@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import BatchScoring, EpochTimer, PassthroughScoring, PrintLog
 
 from sklearn_rnn._random import next_seed, seeded_global_generator
 from sklearn_rnn.callbacks import (
@@ -96,6 +96,26 @@ class TrainingMixin:
 
     def _metric_callbacks(self) -> list:
         return []
+
+    def notify(self, method_name, **cb_kwargs):
+        # skorch's BatchScoring scores predict (the user's labels or units) against the
+        # batch's targets: it gets them in the user's form; the other callbacks, encoded.
+        batch = cb_kwargs.get("batch")
+        if method_name != "on_batch_end" or batch is None or batch[1] is None:
+            return super().notify(method_name, **cb_kwargs)
+        decoded = None
+        getattr(self, method_name)(self, **cb_kwargs)
+        for _, callback in self.callbacks_:
+            kwargs = cb_kwargs
+            if isinstance(callback, BatchScoring):
+                if decoded is None:
+                    decoded = (batch[0], self._targets_in_user_form(batch[1].cpu()))
+                kwargs = {**cb_kwargs, "batch": decoded}
+            getattr(callback, method_name)(self, **kwargs)
+
+    def _targets_in_user_form(self, targets: torch.Tensor):
+        """A batch's encoded targets as the user gave them (as ``predict`` returns them)."""
+        return targets
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")

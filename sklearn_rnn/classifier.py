@@ -227,6 +227,11 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
     def _metric_callbacks(self):
         return [("valid_acc", ValidAccuracy())] if self.early_stopping_ else []
 
+    def _targets_in_user_form(self, targets: torch.Tensor):
+        if self._multilabel:
+            return targets.numpy().astype(self.indicator_dtype_)
+        return self.classes_[targets.numpy()]
+
     # -- prediction ---------------------------------------------------------------------
 
     def predict_proba(self, X) -> np.ndarray:

@@ -210,6 +210,38 @@ def test_history_and_skorch_callbacks(texts):
     assert all(np.isfinite(clf.history[:, "train_loss"]))
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_skorch_scoring_callbacks_on_training_data(texts, early_stopping):
+    # As skorch documents them: EpochScoring and BatchScoring with on_train=True.
+    from skorch.callbacks import BatchScoring, EpochScoring
+
+    callbacks = [
+        EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False),
+        BatchScoring("accuracy", on_train=True, name="train_batch_acc", lower_is_better=False),
+    ]
+    clf = RNNClassifier(callbacks=callbacks, early_stopping=early_stopping, **FAST)
+    clf.fit(*texts)
+    for key in ("train_acc", "train_batch_acc"):
+        scores = clf.history[:, key]
+        assert len(scores) == len(clf.history) and all(0 <= s <= 1 for s in scores)
+    # The last epoch's training accuracy is the accuracy of the weights it ended with.
+    X, y = texts
+    train = clf.history[-1, "train_acc"]
+    assert early_stopping or train == pytest.approx(clf.score(X, y), abs=0.1)
+
+
+def test_skorch_batch_scoring_sees_regression_targets_in_user_units():
+    from skorch.callbacks import BatchScoring
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 4, 1)
+    y = 1000 + 100 * X.sum(axis=(1, 2))
+    mae = BatchScoring("neg_mean_absolute_error", on_train=True, name="train_mae")
+    reg = RNNRegressor(callbacks=[mae], **{**FAST, "max_epochs": 2}).fit(X, y)
+    # Predictions and targets both in the units of y: an error of the order of its spread.
+    assert 0 < -reg.history[-1, "train_mae"] < 3 * np.abs(y - y.mean()).mean()
+
+
 def test_warm_start_continues_training(texts):
     clf = RNNClassifier(warm_start=True, **FAST).fit(*texts)
     weights = clf.module_.head.linear.weight.detach().clone()
