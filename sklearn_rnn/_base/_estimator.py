@@ -116,6 +116,14 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
             self.callbacks = params.pop("callbacks")
             if self.initialized_:
                 self.initialize_callbacks()  # a fitted net continues with the new callbacks
+        # callbacks__<name>__<param> is stored as a parameter too; initialize_callbacks
+        # applies it to the named callback of each fit, the added ones included.
+        callback_params = {k: params.pop(k) for k in list(params) if k.startswith("callbacks__")}
+        if callback_params:
+            vars(self).update(callback_params)
+            self._params_to_validate.update(callback_params)
+            if self.initialized_:
+                self.initialize_callbacks()
         super().set_params(**params)
         # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
         # the value as a parameter too, so get_params and the next fit see it.
@@ -328,6 +336,42 @@ class RNNBase(HiddenStatesMixin, PredictionMixin, SampleWeightMixin, TrainingMix
         finally:
             if "torch_rng_state_" in vars(self):
                 self.torch_rng_state_ = self._fit_generator.get_state()
+            self._fit_generator = None
+            self._forward_is_random = False
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's epoch loop, on a fitted estimator; ``X`` and ``y`` as in :meth:`fit`.
+
+        Raw ``X`` and ``y`` are encoded with the fitted encoders, as :meth:`partial_fit`
+        encodes them, and the epochs draw from the estimator's own random stream.
+
+        Parameters
+        ----------
+        X : sequences
+            As in :meth:`fit`.
+        y : array-like
+            As in :meth:`fit`.
+        epochs : int, default=None
+            How many epochs to train (as many as the fit resolved ``max_epochs`` to if None).
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+        """
+        if self._fit_generator is not None:  # inside fit or partial_fit: X is encoded
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        check_is_fitted(self)
+        if not isinstance(X, SequenceDataset):
+            X = self._make_dataset(self._check_X(X, reset=False), y, training=True)
+        epochs = self.max_epochs_ if epochs is None else epochs  # max_epochs may be "auto"
+        self._fit_generator = self._generator()
+        self._forward_is_random = self._module_draws_random_numbers()
+        try:
+            return super().fit_loop(X, None, epochs=epochs, **fit_params)
+        finally:
+            self.torch_rng_state_ = self._fit_generator.get_state()
             self._fit_generator = None
             self._forward_is_random = False
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import BatchScoring, EpochTimer, PassthroughScoring, PrintLog
 
 from sklearn_rnn._base._batches import BatchIterator
 from sklearn_rnn._base._random import next_seed, seeded_global_generator
@@ -75,15 +75,47 @@ class TrainingMixin:
             extra.append(("training_loss_plateau", plateau))
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
-        for _, callback in extra:
+        for name, callback in extra:
+            callback.set_params(**self.get_params_for(f"callbacks__{name}"))
             callback.initialize()
         names = [name for name, _ in self.callbacks_]
+        unknown = {
+            key
+            for key in vars(self)
+            if key.startswith("callbacks__")
+            and key.split("__")[1] not in {*names, *(name for name, _ in extra)}
+        }
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter {sorted(unknown)[0]!r}: this fit has no callback of that "
+                f"name; its callbacks are {sorted({*names, *(name for name, _ in extra)})}."
+            )
         at = names.index("print_log") if "print_log" in names else len(names)
         self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
         return self
 
     def _metric_callbacks(self) -> list:
         return []
+
+    def notify(self, method_name, **cb_kwargs):
+        # skorch's BatchScoring scores predict (the user's labels or units) against the
+        # batch's targets: it gets them in the user's form; the other callbacks, encoded.
+        batch = cb_kwargs.get("batch")
+        if method_name != "on_batch_end" or batch is None or batch[1] is None:
+            return super().notify(method_name, **cb_kwargs)
+        decoded = None
+        getattr(self, method_name)(self, **cb_kwargs)
+        for _, callback in self.callbacks_:
+            kwargs = cb_kwargs
+            if isinstance(callback, BatchScoring):
+                if decoded is None:
+                    decoded = (batch[0], self._targets_in_user_form(batch[1].cpu()))
+                kwargs = {**cb_kwargs, "batch": decoded}
+            getattr(callback, method_name)(self, **kwargs)
+
+    def _targets_in_user_form(self, targets: torch.Tensor):
+        """A batch's encoded targets as the user gave them (as ``predict`` returns them)."""
+        return targets
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
