@@ -120,7 +120,9 @@ def benchmark_mr(data_dir, n_folds: int, seed: int) -> list[dict]:
     for i, (train, test) in enumerate(folds[:n_folds]):
         for name, make in models.items():
             model = make(i)
-            _, s = timed(lambda: model.fit(list(texts[train]), labels[train]))
+            _, s = timed(
+                lambda model=model, train=train: model.fit(list(texts[train]), labels[train])
+            )
             seconds[name] += s
             scores[name].append(float(model.score(list(texts[test]), labels[test])))
         print(

@@ -74,10 +74,10 @@ print(best.predict_proba(new).round(3))
 # :meth:`~sklearn_rnn.RNNClassifier.save` writes a zip of safetensors weights and JSON
 # (vocabulary, labels, parameters); :func:`sklearn_rnn.load` rebuilds the estimator,
 # which predicts exactly as the original.
-import tempfile
-from pathlib import Path
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import sklearn_rnn
+import sklearn_rnn  # noqa: E402
 
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "reviews.sklearn_rnn"

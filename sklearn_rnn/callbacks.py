@@ -36,9 +36,9 @@ class DivergenceGuard(Callback):
             epoch = len(net.history)
             raise TrainingDivergedError(
                 f"Training diverged: the loss became {value} in epoch {epoch}. Try a smaller "
-                f"learning rate (lr={getattr(net, 'lr_', net.lr)!r} now) or gradient clipping (clip_grad_norm="
-                f"{net.clip_grad_norm!r} now; e.g. clip_grad_norm=1.0). The estimator was left "
-                "unfitted."
+                f"learning rate (lr={getattr(net, 'lr_', net.lr)!r} now) or gradient clipping "
+                f"(clip_grad_norm={net.clip_grad_norm!r} now; e.g. clip_grad_norm=1.0). The "
+                "estimator was left unfitted."
             )
 
 

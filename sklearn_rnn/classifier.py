@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -115,9 +116,16 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         y = v.check_target_length(len(X), y)
         if is_indicator_matrix(y):
             return check_indicator_matrix(y)
+        # Labels the user holds as objects (a string or categorical Series, an object array)
+        # stay objects, as in scikit-learn; a list becomes numpy's own dtype.
+        given_as_objects = hasattr(y, "dtype") or isinstance(y, pd.DataFrame)
+        y = _ravel_label_column(y)
         check_not_label_sets(y)
         y = column_or_1d(y if hasattr(y, "dtype") else np.asarray(y, dtype=object), warn=True)
+        given_as_objects = given_as_objects and y.dtype == object
         y = v.check_labels(y)
+        if given_as_objects and y.dtype.kind == "U":
+            y = y.astype(object)
         check_classification_targets(y)
         return y
 
@@ -223,6 +231,11 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
     def _metric_callbacks(self):
         return [("valid_acc", ValidAccuracy())] if self.early_stopping_ else []
 
+    def _targets_in_user_form(self, targets: torch.Tensor):
+        if self._multilabel:
+            return targets.numpy().astype(self.indicator_dtype_)
+        return self.classes_[targets.numpy()]
+
     # -- prediction ---------------------------------------------------------------------
 
     def predict_proba(self, X) -> np.ndarray:
@@ -290,6 +303,24 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         tags.classifier_tags.multi_class = True
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _ravel_label_column(y):
+    """``y`` of shape ``(n, 1)`` (an array, or a list of one-label rows) as a 1D array.
+
+    With the ``DataConversionWarning`` scikit-learn's classifiers give; other ``y`` as is.
+    """
+    if not hasattr(y, "ndim"):
+        try:
+            rows = np.asarray(y, dtype=object)
+        except ValueError:  # ragged rows: label sets, rejected next
+            return y
+        if rows.ndim != 2:
+            return y
+        y = rows
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    return y
 
 
 RNNClassifier.__doc__ = _DOC.format(

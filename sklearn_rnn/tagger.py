@@ -232,7 +232,7 @@ class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
             )
 
     def _check_y(self, y, X: v.CheckedSequences) -> np.ndarray:
-        "''One label array per sequence, each as long as its sequence (an object array).''"
+        """One label array per sequence, each as long as its sequence (an object array)."""
         y = v.check_target_length(len(X), y)
         if isinstance(y, pd.DataFrame):
             y = y.to_numpy()
@@ -307,13 +307,13 @@ class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
 
     @property
     def char_vocabulary_(self) -> Vocabulary | None:
-        "''The characters seen in ``fit`` (None without character features).''"
+        """The characters seen in ``fit`` (None without character features)."""
         check_is_fitted(self, "encoder_")
         return getattr(self.encoder_, "char_vocabulary_", None)
 
     @property
     def shape_vocabulary_(self) -> Vocabulary | None:
-        "''The word shapes seen more than once in ``fit`` (None without the shape feature).''"
+        """The word shapes seen more than once in ``fit`` (None without the shape feature)."""
         check_is_fitted(self, "encoder_")
         return getattr(self.encoder_, "shape_vocabulary_", None)
 
@@ -344,7 +344,7 @@ class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
             self._check_module_accepts_features()
 
     def _check_module_accepts_features(self) -> None:
-        "''A custom module's ``forward`` must take the token features its batches carry.''"
+        """A custom module's ``forward`` must take the token features its batches carry."""
         features = {
             "char_embedding_dim": (self.char_vocabulary_, ("chars", "char_lengths", "char_index")),
             "shape_embedding_dim": (self.shape_vocabulary_, ("shapes",)),

@@ -81,6 +81,24 @@ def test_api_page_lists_each_name_once_under_its_module(api_reference):
     assert "   fetch_ucr" in page
 
 
+def test_docstrings_render_without_doubled_quotes(api_reference):
+    # A docstring written as "''text''" renders with the quotes: help() and the reference
+    # pages show ''text''. Checked on the public names and their classes' own members.
+    doubled = []
+    for module, names in api_reference.public_api():
+        for name in names:
+            value = getattr(importlib.import_module(module), name)
+            members = [(name, value)]
+            if inspect.isclass(value):
+                members += [(f"{name}.{attr}", m) for attr, m in vars(value).items()]
+            for path, member in members:
+                if isinstance(member, (property, staticmethod, classmethod)) or callable(member):
+                    doc = getattr(member, "__doc__", None) or ""
+                    if doc.lstrip().startswith("''") or doc.rstrip().endswith("''"):
+                        doubled.append(f"{module}.{path}")
+    assert doubled == []
+
+
 def _project() -> dict:
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

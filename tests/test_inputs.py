@@ -5,6 +5,7 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import LogisticRegression
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
@@ -126,6 +127,28 @@ def test_any_hashable_label_type(labels):
     clf = RNNClassifier(**FAST).fit(X, labels)
     assert clf.classes_.tolist() == sorted(set(labels))
     assert clf.predict(X).dtype == np.asarray(labels).dtype
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["b", "a", "c", "a"],
+        np.array(["b", "a", "c", "a"]),
+        np.array(["b", "a", "c", "a"], dtype=object),
+        pd.Series(["b", "a", "c", "a"]),
+        pd.Series(["b", "a", "c", "a"], dtype="category"),
+        pd.Series([3, 1, 2, 1], dtype="category"),
+    ],
+    ids=["list", "numpy strings", "object array", "string Series", "categorical", "int category"],
+)
+def test_label_dtype_kept_as_logistic_regression_keeps_it(labels):
+    # classes_ and predict in the dtype LogisticRegression gives: object labels stay object.
+    X = np.random.RandomState(0).randn(4, 5, 1)
+    clf = RNNClassifier(**FAST).fit(X, labels)
+    reference = LogisticRegression().fit(X[:, :, 0], labels)
+    assert clf.classes_.dtype == reference.classes_.dtype
+    assert clf.predict(X).dtype == reference.predict(X[:, :, 0]).dtype
+    assert clf.classes_.tolist() == reference.classes_.tolist()
 
 
 def test_feature_names_in_from_dataframe():

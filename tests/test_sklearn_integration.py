@@ -6,6 +6,8 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
@@ -40,6 +42,36 @@ def test_pipeline_with_transformer_before_rnn(digits):
     np.testing.assert_array_equal(
         pipe.predict_proba(X[:5]), by_hand.predict_proba(scaled.transform(X[:5].reshape(5, -1)))
     )
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.array([[0], [1]] * 6),
+        np.array([["neg"], ["pos"]] * 6, dtype=object),
+        [["neg"], ["pos"]] * 6,
+    ],
+    ids=["int array", "object array", "list of one-label lists"],
+)
+def test_classifier_column_vector_y_warns_and_is_raveled(column):
+    # As scikit-learn's classifiers: a (n, 1) y is one label per sample, with a warning.
+    X = np.random.RandomState(0).randn(12, 4, 2)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        clf = RNNClassifier(**FAST).fit(X, column)
+    labels = np.asarray(column).ravel()
+    assert clf.classes_.tolist() == sorted(set(labels.tolist()))
+    assert clf.predict(X).shape == (12,)
+    assert set(clf.predict(X).tolist()) <= set(labels.tolist())
+
+
+def test_regressor_column_vector_y_gives_one_output_column():
+    # As LinearRegression (a multi-output regressor): a (n, 1) y is one output, kept 2D.
+    X = np.random.RandomState(0).randn(12, 4, 2)
+    y = np.random.RandomState(1).randn(12, 1)
+    reg = RNNRegressor(**FAST).fit(X, y)
+    reference = LinearRegression().fit(X.reshape(12, -1), y)
+    assert reg.predict(X).shape == reference.predict(X.reshape(12, -1)).shape == (12, 1)
+    assert reg.n_outputs_ == 1
 
 
 def test_grid_search_over_cell_parallel(texts):
@@ -130,6 +162,22 @@ def test_set_params_takes_effect_on_next_fit(texts):
     assert type(clf.module_.core.rnn).__name__ == "GRU"
 
 
+def test_callback_parameters_reach_the_callbacks_of_the_fit(texts):
+    # As in skorch: callbacks__<name>__<param>, before fit, on a callback the estimator adds.
+    params = dict(FAST, early_stopping=True, max_epochs=2, validation_fraction=0.25)
+    clf = RNNClassifier(**params).set_params(callbacks__early_stopping__patience=1)
+    assert clf.get_params()["callbacks__early_stopping__patience"] == 1
+    assert clone(clf).get_params()["callbacks__early_stopping__patience"] == 1
+    clf.fit(*texts)
+    assert dict(clf.callbacks_)["early_stopping"].patience == 1
+    grid = GridSearchCV(
+        RNNClassifier(**params), {"callbacks__early_stopping__patience": [1, 2]}, cv=2
+    ).fit(*texts)
+    assert dict(grid.best_estimator_.callbacks_)["early_stopping"].patience in (1, 2)
+    with pytest.raises(ValueError, match="callbacks__no_such_callback__patience"):
+        RNNClassifier(**FAST, callbacks__no_such_callback__patience=1).fit(*texts)
+
+
 def test_skorch_prefixed_parameters_reach_optimizer(texts):
     clf = RNNClassifier(optimizer__weight_decay=0.5, **FAST).fit(*texts)
     assert clf.optimizer_.param_groups[0]["weight_decay"] == 0.5
@@ -162,6 +210,38 @@ def test_history_and_skorch_callbacks(texts):
     assert all(np.isfinite(clf.history[:, "train_loss"]))
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_skorch_scoring_callbacks_on_training_data(texts, early_stopping):
+    # As skorch documents them: EpochScoring and BatchScoring with on_train=True.
+    from skorch.callbacks import BatchScoring, EpochScoring
+
+    callbacks = [
+        EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False),
+        BatchScoring("accuracy", on_train=True, name="train_batch_acc", lower_is_better=False),
+    ]
+    clf = RNNClassifier(callbacks=callbacks, early_stopping=early_stopping, **FAST)
+    clf.fit(*texts)
+    for key in ("train_acc", "train_batch_acc"):
+        scores = clf.history[:, key]
+        assert len(scores) == len(clf.history) and all(0 <= s <= 1 for s in scores)
+    # The last epoch's training accuracy is the accuracy of the weights it ended with.
+    X, y = texts
+    train = clf.history[-1, "train_acc"]
+    assert early_stopping or train == pytest.approx(clf.score(X, y), abs=0.1)
+
+
+def test_skorch_batch_scoring_sees_regression_targets_in_user_units():
+    from skorch.callbacks import BatchScoring
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 4, 1)
+    y = 1000 + 100 * X.sum(axis=(1, 2))
+    mae = BatchScoring("neg_mean_absolute_error", on_train=True, name="train_mae")
+    reg = RNNRegressor(callbacks=[mae], **{**FAST, "max_epochs": 2}).fit(X, y)
+    # Predictions and targets both in the units of y: an error of the order of its spread.
+    assert 0 < -reg.history[-1, "train_mae"] < 3 * np.abs(y - y.mean()).mean()
+
+
 def test_warm_start_continues_training(texts):
     clf = RNNClassifier(warm_start=True, **FAST).fit(*texts)
     weights = clf.module_.head.linear.weight.detach().clone()
@@ -179,6 +259,18 @@ def test_partial_fit_matches_one_longer_fit(digits):
         stepwise.partial_fit(X, y)
     once = RNNClassifier(**{**params, "max_epochs": 3}).fit(X, y)
     np.testing.assert_allclose(stepwise.predict_proba(X), once.predict_proba(X), atol=1e-6)
+
+
+def test_fit_loop_on_raw_X_trains_as_partial_fit(texts):
+    # skorch's public fit_loop, on the user's own X and y: encoded as partial_fit would.
+    X, y = texts
+    params = {**FAST, "max_epochs": 1, "lr_schedule": "constant"}
+    looped = RNNClassifier(**params).fit(X, y)
+    looped.fit_loop(X, y, epochs=2)
+    stepwise = RNNClassifier(**params).fit(X, y)
+    stepwise.partial_fit(X, y).partial_fit(X, y)
+    assert len(looped.history) == len(stepwise.history) == 3
+    np.testing.assert_allclose(looped.predict_proba(X), stepwise.predict_proba(X), atol=1e-6)
 
 
 def test_early_stopping_holds_out_validation_data(digits):

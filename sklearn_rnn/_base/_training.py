@@ -47,7 +47,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import BatchScoring, EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import to_tensor
 
 from sklearn_rnn._base import _parameters
@@ -168,6 +168,14 @@ class TrainingCore(NeuralNet):
             self.callbacks = params.pop("callbacks")
             if self.initialized_:
                 self.initialize_callbacks()  # a fitted net continues with the new callbacks
+        # callbacks__<name>__<param> is stored as a parameter too; initialize_callbacks
+        # applies it to the named callback of each fit, the added ones included.
+        callback_params = {k: params.pop(k) for k in list(params) if k.startswith("callbacks__")}
+        if callback_params:
+            vars(self).update(callback_params)
+            self._params_to_validate.update(callback_params)
+            if self.initialized_:
+                self.initialize_callbacks()
         super().set_params(**params)
         # On a fitted net skorch applies ``optimizer__*`` to the live optimizer only; keep
         # the value as a parameter too, so get_params and the next fit see it.
@@ -270,6 +278,43 @@ class TrainingCore(NeuralNet):
             self._fit_generator = None
             self._forward_is_random = False
 
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's epoch loop, on a fitted estimator; ``X`` and ``y`` as in :meth:`fit`.
+
+        Raw ``X`` and ``y`` are encoded with the fitted encoders, as :meth:`partial_fit`
+        encodes them, and the epochs draw from the estimator's own random stream.
+
+        Parameters
+        ----------
+        X : sequences
+            As in :meth:`fit`.
+        y : array-like
+            As in :meth:`fit`.
+        epochs : int, default=None
+            How many epochs to train (as many as the fit resolved ``max_epochs`` to if None).
+        **fit_params : dict
+            Passed on to skorch's fit loop.
+
+        Returns
+        -------
+        self
+            The estimator, trained ``epochs`` more epochs.
+        """
+        if self._fit_generator is not None:  # inside fit or partial_fit: X is encoded
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        check_is_fitted(self)
+        if not isinstance(X, torch.utils.data.Dataset):  # raw input, not one of ours
+            X = self._make_dataset(self._check_X(X, reset=False), y, training=True)
+        epochs = self.max_epochs_ if epochs is None else epochs  # max_epochs may be "auto"
+        self._fit_generator = self._generator()
+        self._forward_is_random = self._module_draws_random_numbers()
+        try:
+            return super().fit_loop(X, None, epochs=epochs, **fit_params)
+        finally:
+            self.torch_rng_state_ = self._fit_generator.get_state()
+            self._fit_generator = None
+            self._forward_is_random = False
+
     def _generator(self) -> torch.Generator:
         generator = torch.Generator()
         generator.set_state(self.torch_rng_state_)
@@ -357,12 +402,44 @@ class TrainingCore(NeuralNet):
         extra += self._stopping_callbacks()
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
-        for _, callback in extra:
+        for name, callback in extra:
+            callback.set_params(**self.get_params_for(f"callbacks__{name}"))
             callback.initialize()
         names = [name for name, _ in self.callbacks_]
+        unknown = {
+            key
+            for key in vars(self)
+            if key.startswith("callbacks__")
+            and key.split("__")[1] not in {*names, *(name for name, _ in extra)}
+        }
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter {sorted(unknown)[0]!r}: this fit has no callback of that "
+                f"name; its callbacks are {sorted({*names, *(name for name, _ in extra)})}."
+            )
         at = names.index("print_log") if "print_log" in names else len(names)
         self.callbacks_ = self.callbacks_[:at] + extra + self.callbacks_[at:]
         return self
+
+    def notify(self, method_name, **cb_kwargs):
+        # skorch's BatchScoring scores predict (the user's labels or units) against the
+        # batch's targets: it gets them in the user's form; the other callbacks, encoded.
+        batch = cb_kwargs.get("batch")
+        if method_name != "on_batch_end" or batch is None or batch[1] is None:
+            return super().notify(method_name, **cb_kwargs)
+        decoded = None
+        getattr(self, method_name)(self, **cb_kwargs)
+        for _, callback in self.callbacks_:
+            kwargs = cb_kwargs
+            if isinstance(callback, BatchScoring):
+                if decoded is None:
+                    decoded = (batch[0], self._targets_in_user_form(batch[1].cpu()))
+                kwargs = {**cb_kwargs, "batch": decoded}
+            getattr(callback, method_name)(self, **kwargs)
+
+    def _targets_in_user_form(self, targets: torch.Tensor):
+        """A batch's encoded targets as the user gave them (as ``predict`` returns them)."""
+        return targets
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
