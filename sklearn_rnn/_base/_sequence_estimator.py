@@ -37,7 +37,7 @@ from sklearn_rnn.nn._networks import SequenceModel
 from sklearn_rnn.nn._pretrained_embeddings import pretrained_embedding_matrix
 
 
-def _exports_to_onnx(estimator) -> bool:
+def _can_export(estimator) -> bool:
     return estimator._exports_to_onnx
 
 
@@ -409,8 +409,14 @@ class SequenceEstimator(TrainingCore):
 
     def _pooled_outputs(self, X) -> torch.Tensor:
         """The module's ``(n, n_outputs)`` outputs, rows in the order of ``X``."""
-        dataset = self._prediction_dataset(X)
-        return self._predict_in_order(dataset, lambda batch: self.infer(batch[0]), len(dataset))
+        parts = list(self._outputs_by_batch(X))
+        if len(parts) == 1:
+            return parts[0][2].cpu()
+        rows = torch.cat([part[0] for part in parts])
+        outputs = torch.cat([part[2].cpu() for part in parts])
+        result = torch.empty_like(outputs)
+        result[rows] = outputs
+        return result
 
     def forward(self, X, training=False, device="cpu"):
         """The module's outputs on ``X``, rows in the order of ``X``.
@@ -506,7 +512,7 @@ class SequenceEstimator(TrainingCore):
 
     # -- serving and the summary --------------------------------------------------------
 
-    @available_if(_exports_to_onnx)
+    @available_if(_can_export)
     def export_onnx(self, path, *, check: bool = True) -> None:
         """Export the fitted model to one ONNX file, to serve without torch.
 
