@@ -13,7 +13,7 @@ import numpy as np
 
 
 class CRFScores(NamedTuple):
-    """A trained CRF's scores: ``transitions (C, C)``, ``start_transitions (C,)``, ``end_transitions (C,)``.
+    """A trained CRF's scores: ``transitions (C, C)``, start and end scores ``(C,)``.
 
     Examples
     --------

@@ -21,7 +21,7 @@ class TargetState:
 
     @classmethod
     def from_state(cls, state: dict):
-        """The encoder with the fitted attributes ``state``; ``ValueError``/``TypeError`` if malformed."""
+        """The encoder holding ``state``; ``ValueError`` or ``TypeError`` if it is malformed."""
         if not isinstance(state, dict) or set(state) != set(cls._STATE):
             names = sorted(state) if isinstance(state, dict) else type(state).__name__
             raise ValueError(f"a {cls.__name__} state holds {list(cls._STATE)}, got {names}")
