@@ -239,7 +239,8 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, RNNBase):
         -------
         ndarray of shape (n_samples,)
         """
-        return self.target_encoder_.inverse_transform(self._pooled_outputs(X).numpy())
+        outputs = self._pooled_outputs(X).numpy()  # checks first that the model is fitted
+        return self.target_encoder_.inverse_transform(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

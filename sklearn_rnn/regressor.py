@@ -157,7 +157,8 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, RNNBase):
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1D when ``y`` was 1D in ``fit``.
         """
-        return self.target_encoder_.inverse_transform(self._pooled_outputs(X).double().numpy())
+        outputs = self._pooled_outputs(X).double().numpy()  # checks first that it is fitted
+        return self.target_encoder_.inverse_transform(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -160,7 +160,8 @@ def decode_targets(targets, path: str) -> tuple[TargetState, CRFScores | None]:
     """The target encoder (rebuilt by its ``from_state``) and the CRF scores, if any."""
     if (
         not isinstance(targets, dict)
-        or targets.get("encoder") not in TARGET_ENCODERS
+        or not isinstance(targets.get("encoder"), str)
+        or targets["encoder"] not in TARGET_ENCODERS
         or not isinstance(targets.get("state"), dict)
     ):
         raise _corrupted(path, "no target decoding")
