@@ -6,19 +6,19 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from sklearn_rnn._base import _docs, _parameters
-from sklearn_rnn._base._multilabel import (
+from sklearn_rnn._base._representation import PooledRepresentationMixin
+from sklearn_rnn._base._sequence_estimator import SequenceEstimator
+from sklearn_rnn._targets import LabelTargets
+from sklearn_rnn._targets._multilabel import (
     check_indicator_matrix,
     check_not_label_sets,
     is_indicator_matrix,
 )
-from sklearn_rnn._base._representation import PooledRepresentationMixin
-from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
 
@@ -38,6 +38,9 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
     {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder (vocabulary or scaling statistics).
+    target_encoder_ : LabelTargets
+        The fitted target encoder: labels (or indicator rows) to what the network
+        learns, and its outputs back to labels.
     module_ : torch.nn.Module
         The trained network.
     history_ : skorch.History
@@ -130,68 +133,28 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         return y
 
     def _fit_targets(self, y: np.ndarray, classes) -> torch.Tensor:
-        self.multilabel_ = y.ndim == 2
-        if self.multilabel_:
-            return self._fit_indicator_targets(y, classes)
-        known = y if classes is None else v.check_labels(np.asarray(classes), "classes")
-        self.label_encoder_ = LabelEncoder().fit(known)
-        self.classes_ = self.label_encoder_.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"Classifier can't train when only one class is present: y holds only "
-                f"{self.classes_[0]!r}; at least 2 classes are needed."
-            )
-        self.n_outputs_ = len(self.classes_)
-        encoded = self._encode_targets(y)
-        self.class_weight_ = self._class_weights(encoded)
-        return encoded
-
-    def _fit_indicator_targets(self, y: np.ndarray, classes) -> torch.Tensor:
-        """Multilabel: one sigmoid output per column of the indicator matrix ``y``."""
-        if self.class_weight is not None:
+        if y.ndim == 2 and self.class_weight is not None:
             raise ValueError(
                 "Invalid value for parameter 'class_weight': it weighs the classes of single-"
                 "label y; with a multilabel indicator y use sample_weight, or "
                 "criterion__pos_weight for the labels."
             )
-        if classes is not None and len(classes) != y.shape[1]:
-            raise ValueError(
-                f"classes has {len(classes)} entries but the multilabel y has {y.shape[1]} "
-                "label columns."
-            )
-        # As scikit-learn's multilabel classifiers define them: the column indices.
-        self.classes_ = np.arange(y.shape[1])
-        self.n_outputs_ = y.shape[1]
-        self.indicator_dtype_ = y.dtype.str  # predict returns the dtype of y
-        self.class_weight_ = None
-        return self._encode_targets(y)
+        if classes is not None and y.ndim == 1:
+            classes = v.check_labels(np.asarray(classes), "classes")
+        self.target_encoder_ = LabelTargets().fit(y, classes)
+        self.classes_ = self.target_encoder_.classes_
+        self.n_outputs_ = len(self.classes_)
+        encoded = self._encode_targets(y)
+        self.class_weight_ = None if self._multilabel else self._class_weights(encoded)
+        return encoded
 
     @property
     def _multilabel(self) -> bool:
-        # Models saved before multilabel support hold no ``multilabel_``: single labels.
-        return vars(self).get("multilabel_", False)
+        # One sigmoid output per column of a multilabel indicator y (False until fitted).
+        return getattr(vars(self).get("target_encoder_"), "multilabel_", False)
 
     def _encode_targets(self, y: np.ndarray) -> torch.Tensor:
-        if self._multilabel != (y.ndim == 2):
-            fitted = "a multilabel indicator matrix" if self._multilabel else "single labels"
-            raise ValueError(
-                f"y holds {'a multilabel indicator matrix' if y.ndim == 2 else 'single labels'}"
-                f", but the classifier was fitted on {fitted}."
-            )
-        if self._multilabel:
-            if y.shape[1] != self.n_outputs_:
-                raise ValueError(
-                    f"y has {y.shape[1]} label columns, but the classifier was fitted with "
-                    f"{self.n_outputs_}."
-                )
-            return torch.from_numpy(y.astype(np.float32))
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y contains labels not seen in fit: {unseen.tolist()[:5]}; the classes are "
-                f"{self.classes_.tolist()}."
-            )
-        return torch.from_numpy(self.label_encoder_.transform(y).astype(np.int64))
+        return torch.from_numpy(self.target_encoder_.transform(y))
 
     def _class_weights(self, encoded: torch.Tensor):
         if self.class_weight is None:
@@ -293,10 +256,8 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         -------
         ndarray of shape (n_samples,)
         """
-        logits = self._pooled_outputs(X)
-        if self._multilabel:
-            return (logits > 0).numpy().astype(self.indicator_dtype_)
-        return self.classes_[logits.argmax(1).numpy()]
+        outputs = self._pooled_outputs(X).numpy()  # checks first that the model is fitted
+        return self.target_encoder_.inverse_transform(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

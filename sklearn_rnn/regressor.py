@@ -11,6 +11,7 @@ from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._kind_defaults import REGRESSOR_KIND_DEFAULTS
 from sklearn_rnn._base._representation import PooledRepresentationMixin
 from sklearn_rnn._base._sequence_estimator import SequenceEstimator
+from sklearn_rnn._targets import ScaledValues
 from sklearn_rnn.callbacks import ValidR2
 from sklearn_rnn.encoding import _validation as v
 
@@ -30,6 +31,9 @@ _DOC = """Recurrent neural network regressor: one value or ``k`` values per sequ
         Number of target columns.
     target_mean_, target_scale_ : ndarray of shape (n_outputs,)
         The target standardization learned in ``fit``.
+    target_encoder_ : ScaledValues
+        The fitted target encoder: values to what the network learns, and its outputs
+        back to the units of ``y``.
     {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder.
@@ -116,27 +120,22 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, SequenceEstimator)
         return y
 
     def _fit_targets(self, y: np.ndarray, classes) -> torch.Tensor:
-        self.y_ndim_ = y.ndim
-        y2d = y.reshape(len(y), -1)
-        self.n_outputs_ = y2d.shape[1]
-        if self.scale_target:
-            self.target_mean_ = y2d.mean(axis=0)
-            scale = y2d.std(axis=0)
-            self.target_scale_ = np.where(scale > 1e-12, scale, 1.0)
-        else:
-            self.target_mean_ = np.zeros(self.n_outputs_)
-            self.target_scale_ = np.ones(self.n_outputs_)
+        self.target_encoder_ = ScaledValues(scale=self.scale_target).fit(y)
+        self.n_outputs_ = len(self.target_encoder_.mean_)
         return self._encode_targets(y)
 
     def _encode_targets(self, y: np.ndarray) -> torch.Tensor:
-        y2d = y.reshape(len(y), -1)
-        if y2d.shape[1] != self.n_outputs_:
-            raise ValueError(
-                f"y has {y2d.shape[1]} target columns, but the estimator was fitted with "
-                f"{self.n_outputs_}."
-            )
-        scaled = (y2d - self.target_mean_) / self.target_scale_
-        return torch.from_numpy(scaled.astype(np.float32))
+        return torch.from_numpy(self.target_encoder_.transform(y))
+
+    @property
+    def target_mean_(self) -> np.ndarray:
+        """The mean of each target column in ``fit`` (zeros with ``scale_target=False``)."""
+        return self.target_encoder_.mean_
+
+    @property
+    def target_scale_(self) -> np.ndarray:
+        """The scale of each target column in ``fit`` (ones with ``scale_target=False``)."""
+        return self.target_encoder_.scale_
 
     # -- skorch extension points --------------------------------------------------------
 
@@ -166,9 +165,8 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, SequenceEstimator)
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1D when ``y`` was 1D in ``fit``.
         """
-        outputs = self._pooled_outputs(X).double().numpy()
-        predictions = outputs * self.target_scale_ + self.target_mean_
-        return predictions[:, 0] if self.y_ndim_ == 1 else predictions
+        outputs = self._pooled_outputs(X).double().numpy()  # checks first that it is fitted
+        return self.target_encoder_.inverse_transform(outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,6 @@ import inspect
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -18,6 +17,7 @@ from sklearn_rnn._base._sample_weight import check_sample_weight, weighted_loss
 from sklearn_rnn._base._sequence_encoder import SequenceEncoder
 from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn._base._tagger_prediction import PerStepPredictionMixin
+from sklearn_rnn._targets import StepLabels
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._vocabulary import Vocabulary
@@ -134,6 +134,9 @@ _DOC = """Recurrent neural network sequence tagger: one label per token or time 
     {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder (word vocabulary or scaling statistics).
+    target_encoder_ : StepLabels
+        The fitted target encoder: label lists to tag ids, and the per-step scores
+        back to labels (argmax, or the CRF's best path).
     char_vocabulary_ : Vocabulary or None
         The characters seen in ``fit`` (when character features are used).
     shape_vocabulary_ : Vocabulary or None
@@ -267,23 +270,15 @@ class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
         return X.truncated(self.max_len), cut
 
     def _fit_targets(self, y: np.ndarray, classes) -> EncodedSequences:
-        known = np.concatenate(list(y)) if classes is None else v.check_labels(classes, "classes")
-        self.label_encoder_ = LabelEncoder().fit(known)
-        self.classes_ = self.label_encoder_.classes_
+        if classes is not None:
+            classes = v.check_labels(classes, "classes")
+        self.target_encoder_ = StepLabels().fit(y, classes)
+        self.classes_ = self.target_encoder_.classes_
         self.n_outputs_ = len(self.classes_)
         return self._encode_targets(y)
 
     def _encode_targets(self, y: np.ndarray) -> EncodedSequences:
-        flat = np.concatenate(list(y))
-        unseen = np.setdiff1d(np.unique(flat), self.classes_)
-        if len(unseen):
-            raise ValueError(
-                f"y contains labels not seen in fit: {unseen.tolist()[:5]}; the tags are "
-                f"{self.classes_.tolist()}."
-            )
-        ids = self.label_encoder_.transform(flat).astype(np.int64)
-        lengths = np.fromiter(map(len, y), dtype=np.int64, count=len(y))
-        return EncodedSequences.from_flat(ids, lengths)
+        return EncodedSequences.from_flat(*self.target_encoder_.transform(y))
 
     def _make_encoder(self) -> SequenceEncoder:
         # Tokens are given; truncation to max_len is the training view's, on X and y together.

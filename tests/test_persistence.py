@@ -143,7 +143,7 @@ def test_label_dtypes_round_trip_exactly(labels, tmp_path):
     clf = RNNClassifier(hidden_size=8, max_epochs=1, random_state=0).fit(X, y)
     loaded = _round_trip(clf, tmp_path)
     _assert_same_classifier(loaded, clf, X)
-    assert loaded.label_encoder_.classes_.dtype == clf.label_encoder_.classes_.dtype
+    assert loaded.target_encoder_.classes_.dtype == clf.target_encoder_.classes_.dtype
 
 
 def test_regressor_2d_target(tmp_path):

@@ -114,6 +114,35 @@ def test_numeric_tagger_with_crf(tmp_path):
     assert served.predict(X) == tagger.predict(X)
 
 
+def test_multilabel_classifier_predicts_as_the_estimator(texts, tmp_path):
+    X, _ = texts
+    y = np.array([["great" in x, "film" in x, "a" in x.split()] for x in X], dtype=np.int8)
+    clf = RNNClassifier(**TINY).fit(X, y)
+    served = _served(clf, tmp_path)
+    X = _texts(texts)
+    expected = clf.predict(X)
+    assert served.predict(X).dtype == expected.dtype == np.int8
+    np.testing.assert_array_equal(served.predict(X), expected)
+    np.testing.assert_allclose(served.predict_proba(X), clf.predict_proba(X), rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("task", ["classifier", "regressor", "tagger"])
+def test_the_served_model_decodes_with_the_estimators_target_encoder(texts, tmp_path, task):
+    if task == "classifier":
+        estimator = RNNClassifier(**TINY).fit(*texts)
+    elif task == "regressor":
+        estimator = RNNRegressor(**TINY).fit(texts[0], np.arange(len(texts[0])) % 7 * 1.5)
+    else:
+        estimator = RNNTagger(crf=True, **TINY).fit(TOKENS, TAGS)
+    served = _served(estimator, tmp_path)
+    assert type(served.target_encoder_) is type(estimator.target_encoder_)
+    for name, value in estimator.target_encoder_.state().items():
+        np.testing.assert_array_equal(getattr(served.target_encoder_, name), value)
+    if task == "regressor":
+        with pytest.raises(AttributeError, match="RNNRegressor has no predict_proba"):
+            served.predict_proba(texts[0])
+
+
 def test_served_outputs_do_not_depend_on_the_batch(texts, tmp_path, fitted_text_classifier):
     served = _served(fitted_text_classifier, tmp_path)
     X = _texts(texts)
@@ -272,6 +301,15 @@ def test_bad_files_raise_model_file_error(tmp_path, fitted_text_classifier):
         ),
         "unknown tokenizer": lambda value: value.replace(
             '"tokenizer": "word"', '"tokenizer": "evil"'
+        ),
+        "no target decoding": lambda value: value.replace(
+            '"encoder": "LabelTargets"', '"encoder": "os.system"'
+        ),
+        "malformed target decoding": lambda value: value.replace(
+            '"multilabel_": false', '"multilabel_": "no"'
+        ),
+        "non-standard JSON constant NaN": lambda value: value.replace(
+            '"batch_size": ', '"batch_size": NaN, "x": '
         ),
     }
     for message, change in rewritten.items():

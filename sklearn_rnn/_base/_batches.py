@@ -18,6 +18,7 @@ import torch
 from sklearn_rnn._base._encoded_sequences import EncodedSequences
 from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT
 from sklearn_rnn._base._token_features import TokenFeatures
+from sklearn_rnn.encoding._batching import length_sorted_batches
 
 IGNORE_INDEX = -100  # per-step targets at padded positions (torch's cross-entropy default)
 
@@ -211,8 +212,8 @@ def sorted_batches(
     >>> [batch.tolist() for batch in batches], order.tolist()
     ([[1, 2], [0]], [1, 2, 0])
     """
-    order = torch.argsort(lengths, stable=True)
-    return list(torch.split(order, batch_size)), order
+    batches, order = length_sorted_batches(lengths.numpy(), batch_size)  # as served models do
+    return [torch.from_numpy(batch) for batch in batches], torch.from_numpy(order)
 
 
 class BatchIterator:

@@ -1,7 +1,11 @@
 """The tagger's predictions: one row per real step, in the caller's order.
 
 Per-step tag probabilities (softmax, or the CRF's marginals), their logarithms and the
-best tags (argmax, or the CRF's Viterbi path), all from the one prediction loop.
+best tags (argmax, or the CRF's Viterbi path), all from the one prediction loop. The
+tags are decoded by the target encoder (:class:`~sklearn_rnn._targets.StepLabels`), as
+the served tagger decodes them. The probabilities stay in torch: numpy's softmax and
+forward-backward differ from torch's softmax and the gradient of the CRF's log-partition
+in the last bits, and the estimator's probabilities are kept bit for bit.
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ class PerStepPredictionMixin:
         for indices, lengths, emissions in self._outputs_by_batch(dataset, grad=marginals):
             emissions = emissions.double()  # (B, T, C)
             mask = step_mask(lengths.to(emissions.device), emissions.shape[1])  # (B, T)
-            if output == "labels":
-                out = crf.decode(emissions, mask) if crf is not None else emissions.argmax(2)
+            if output == "labels":  # the target encoder's decoding, as the served tagger's
+                scores = crf.scores() if crf is not None else None
+                emissions, step = emissions.cpu().numpy(), mask.cpu().numpy()
+                out = torch.from_numpy(self.target_encoder_.best_tags(emissions, step, scores))
             elif marginals:
                 out = crf.marginals(emissions, mask)  # (B, T, C)
                 out = out.log() if output == "log_proba" else out
@@ -100,6 +106,4 @@ class PerStepPredictionMixin:
             not apply to prediction).
         """
         rows, lengths = self._per_step(X, "labels")
-        labels = self.classes_[rows.numpy()].tolist()
-        ends = np.cumsum(lengths.numpy()).tolist()
-        return [labels[end - n : end] for end, n in zip(ends, lengths.tolist(), strict=True)]
+        return self.target_encoder_.inverse_transform(rows.numpy(), lengths.numpy())

@@ -1,5 +1,9 @@
 """Linear-chain conditional random field: sequence log-likelihood and Viterbi decoding.
 
+The training loss (the log-likelihood and its forward algorithm) is torch; the Viterbi
+decoding is the library's one numpy implementation (:mod:`sklearn_rnn._targets._crf`),
+shared with the served tagger, and :meth:`LinearChainCRF.decode` calls it.
+
 The CRF sits on top of per-step emission scores (for instance the output of
 :class:`torch.nn.Linear` over an RNN's hidden states) and scores whole tag paths::
 
@@ -13,6 +17,8 @@ import numbers
 
 import torch
 from torch import nn
+
+from sklearn_rnn._targets._crf import CRFScores, viterbi
 
 __all__ = ["LinearChainCRF"]
 
@@ -229,8 +235,19 @@ class LinearChainCRF(nn.Module):
         tensor([[0, 0, 0]])
         """
         emissions, mask = self._check_inputs(emissions, mask)
-        with torch.no_grad():
-            return self._viterbi(emissions, mask)
+        paths = viterbi(emissions.detach().cpu().numpy(), mask.cpu().numpy(), self.scores())
+        return torch.from_numpy(paths).to(emissions.device)
+
+    def scores(self) -> CRFScores:
+        """The transition, start and end scores as numpy arrays (for the numpy decoding).
+
+        Examples
+        --------
+        >>> LinearChainCRF(3).scores().transitions.shape
+        (3, 3)
+        """
+        params = (self.transitions, self.start_transitions, self.end_transitions)
+        return CRFScores(*(p.detach().cpu().numpy() for p in params))
 
     # ------------------------------------------------------------------ workers
 
@@ -293,24 +310,3 @@ class LinearChainCRF(nn.Module):
         last = mask.sum(dim=1) - 1  # (B,)
         last_tags = tags.gather(1, last.unsqueeze(1)).squeeze(1)  # (B,)
         return score + self.end_transitions[last_tags]  # (B,)
-
-    def _viterbi(self, emissions, mask):
-        batch, steps, num_tags = emissions.shape
-        transitions = self.transitions.unsqueeze(0)  # (1, C, C)
-        identity = torch.arange(num_tags, device=emissions.device).expand(batch, num_tags)  # (B, C)
-        score = self.start_transitions + emissions[:, 0]  # (B, C)
-        backpointers = []
-        for t in range(1, steps):
-            best, best_prev = (score.unsqueeze(2) + transitions).max(dim=1)  # (B, C) each
-            step_mask = mask[:, t].unsqueeze(1)  # (B, 1)
-            score = torch.where(step_mask, best + emissions[:, t], score)  # (B, C)
-            # At padded steps point each tag to itself, so backtracking carries the final tag
-            # of a short sequence unchanged back to its last real step.
-            backpointers.append(torch.where(step_mask, best_prev, identity))  # (B, C)
-        tag = (score + self.end_transitions).argmax(dim=1)  # (B,)
-        path = [tag]
-        for pointers in reversed(backpointers):
-            tag = pointers.gather(1, tag.unsqueeze(1)).squeeze(1)  # (B,)
-            path.append(tag)
-        path.reverse()
-        return torch.stack(path, dim=1).masked_fill(~mask, 0)  # (B, T)

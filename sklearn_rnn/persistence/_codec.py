@@ -17,21 +17,20 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.preprocessing import LabelEncoder
 
 from sklearn_rnn._base._sequence_encoder import SequenceEncoder
+from sklearn_rnn._targets import TARGET_ENCODERS, TargetState
 from sklearn_rnn.encoding._vocabulary import Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.language_model._corpus import CorpusEncoder
 from sklearn_rnn.persistence._container import _corrupted
-from sklearn_rnn.seq2seq._targets import TargetEncoder
 
-# Objects a fitted attribute may hold, restored by setting their ``__dict__``.
+# Objects a fitted attribute may hold, restored by setting their ``__dict__``; the
+# target encoders store their ``state()`` and are rebuilt (and checked) by ``from_state``.
 _OBJECT_CLASSES: dict[str, type] = {
     "SequenceEncoder": SequenceEncoder,
     "CorpusEncoder": CorpusEncoder,
-    "LabelEncoder": LabelEncoder,
-    "TargetEncoder": TargetEncoder,
+    **TARGET_ENCODERS,
 }
 
 _TAGS = frozenset(
@@ -100,7 +99,8 @@ def _encode(value, arrays: dict, where: str):
         return {"__vocabulary__": value.tokens[2:]}
     for name, cls in _OBJECT_CLASSES.items():
         if type(value) is cls:
-            state = {k: _encode(v, arrays, f"{where}.{k}") for k, v in vars(value).items()}
+            fitted = value.state() if isinstance(value, TargetState) else vars(value)
+            state = {k: _encode(v, arrays, f"{where}.{k}") for k, v in fitted.items()}
             return {"__object__": {"class": name, "state": state}}
     raise ValueError(
         f"Cannot save {where}: a {type(value).__module__}.{type(value).__qualname__} is not "
@@ -261,6 +261,8 @@ class _Decoder:
             isinstance(k, str) and _NAME.match(k) and not k.startswith("__") for k in state
         ):
             raise _corrupted(self.path, f"invalid {payload['class']} state in {where}")
+        if issubclass(cls, TargetState):
+            return cls.from_state(state)  # its ValueError/TypeError: a corrupted file
         obj = cls.__new__(cls)
         obj.__dict__.update(state)
         return obj

@@ -17,6 +17,7 @@ import zlib
 import safetensors.torch
 import torch
 
+from sklearn_rnn._strict_json import strict_json_loads
 from sklearn_rnn._version import __version__
 from sklearn_rnn.exceptions import ModelFileError
 
@@ -152,7 +153,7 @@ def _read_archive(path: str) -> tuple[bytes, bytes]:
 
 def _parse_config(data: bytes, path: str) -> dict:
     try:
-        config = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        config = strict_json_loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _corrupted(path, f"{CONFIG_NAME} is not valid JSON ({exc})") from exc
     if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
@@ -171,10 +172,6 @@ def _parse_config(data: bytes, path: str) -> dict:
             "Upgrade sklearn_rnn to load it."
         )
     return config
-
-
-def _reject_constant(name: str):
-    raise ModelFileError(f"non-standard JSON constant {name}")
 
 
 # The same-package readers of a model file's raw parts, for debugging and tests.

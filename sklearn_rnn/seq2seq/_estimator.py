@@ -11,6 +11,7 @@ from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._batches import IGNORE_INDEX, SequenceDataset
 from sklearn_rnn._base._encoded_sequences import EncodedSequences
 from sklearn_rnn._base._sequence_estimator import SequenceEstimator
+from sklearn_rnn._targets import SequenceTargets, check_targets
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.metrics import sequence_accuracy
 from sklearn_rnn.seq2seq._network import (
@@ -20,7 +21,7 @@ from sklearn_rnn.seq2seq._network import (
     beam_search,
     sequence_log_probs,
 )
-from sklearn_rnn.seq2seq._targets import Seq2SeqDataset, TargetEncoder, check_targets
+from sklearn_rnn.seq2seq._targets import Seq2SeqDataset
 
 # The estimator's own parameters, and shared ones whose meaning differs here.
 _PARAMETERS = {
@@ -117,7 +118,7 @@ _DOC = """Recurrent encoder-decoder with attention: per input, an output sequenc
     {n_features_in}
     encoder_ : SequenceEncoder
         The fitted input encoder (input vocabulary or scaling statistics).
-    target_encoder_ : TargetEncoder
+    target_encoder_ : SequenceTargets
         The output vocabulary (``target_encoder_.vocabulary_``) and the form of ``y``.
     output_symbols_ : list of str
         The symbols the model can emit, those of the training outputs.
@@ -223,7 +224,7 @@ class RNNSeq2Seq(SequenceEstimator):
     def _fit_targets(self, y: np.ndarray, classes) -> object:
         if classes is not None:
             raise ValueError("RNNSeq2Seq.partial_fit takes no classes; pass classes=None.")
-        self.target_encoder_ = TargetEncoder(self.target_tokenizer).fit(_kind(y), list(y))
+        self.target_encoder_ = SequenceTargets(self.target_tokenizer).fit(_kind(y), list(y))
         self.output_symbols_ = self.target_encoder_.vocabulary_.tokens[4:]
         self.n_outputs_ = len(self.target_encoder_.vocabulary_)
         longest = self.target_encoder_.max_length_
@@ -231,7 +232,7 @@ class RNNSeq2Seq(SequenceEstimator):
         return self._encode_targets(y)
 
     def _encode_targets(self, y: np.ndarray):
-        return self.target_encoder_.transform(list(y), _kind(y))
+        return EncodedSequences.from_flat(*self.target_encoder_.transform(list(y), _kind(y)))
 
     def _fit_encoders(self, *args, **kwargs) -> Seq2SeqDataset:
         return Seq2SeqDataset.of(super()._fit_encoders(*args, **kwargs))

@@ -19,11 +19,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from sklearn_rnn._targets._sequences import BOS_ID, EOS_ID
+from sklearn_rnn.encoding._vocabulary import PAD_ID, UNK_ID
 from sklearn_rnn.nn._networks import InputLayer, OutputHead, Pooling, RNNCore, step_mask
 
-EOS_TOKEN = "</s>"
-BOS_TOKEN = "<s>"
-PAD_ID, UNK_ID, EOS_ID, BOS_ID = 0, 1, 2, 3
 # Ids the decoder may never emit: what it does emit is the end of sequence or a symbol.
 NOT_EMITTED = (PAD_ID, UNK_ID, BOS_ID)
 

@@ -5,10 +5,10 @@ self-contained file: a standard ONNX graph of the network (dynamic batch and len
 axes; inputs ``inputs`` and ``lengths``, plus the tagger's ``chars``, ``char_lengths``,
 ``char_index`` and ``shapes``; output ``outputs``, the float64 logits or values) whose
 metadata holds everything else prediction needs as JSON: the fitted encoder
-(tokenizer, vocabularies, scaling statistics) and the target decoding (classes, target
-scaling, CRF scores). :class:`ONNXPredictor` loads that file with numpy and
-onnxruntime only, takes raw input and predicts as the estimator does. Nothing in the
-file is unpickled or executed.
+(tokenizer, vocabularies, scaling statistics), and the fitted target encoder (classes,
+target scaling) with a tagger's CRF scores, which decodes the outputs as the estimator
+does. :class:`ONNXPredictor` loads that file with numpy and onnxruntime only, takes raw
+input and predicts as the estimator does. Nothing in the file is unpickled or executed.
 
 This package imports neither torch nor skorch (``export_onnx`` does, when called).
 """
@@ -35,8 +35,8 @@ def export_onnx(estimator, path, *, check: bool = True) -> None:
     ------
     NotImplementedError
         For what the exporter does not cover, named in the message: a custom
-        ``module``, a callable ``tokenizer``, a multilabel classifier, or an
-        architecture option it does not know.
+        ``module``, a callable ``tokenizer``, or an architecture option it does
+        not know.
     """
     # Imported when called: exporting reads the torch network; serving never does.
     from sklearn_rnn.serving._export import export_onnx as export

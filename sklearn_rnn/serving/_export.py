@@ -1,10 +1,11 @@
 """Export a fitted estimator to one self-contained ONNX file (graph + serving config).
 
 The network's weights are read from its modules and laid into an ONNX graph
-(:mod:`~sklearn_rnn.serving._graph`); the encoder and the target decoding go into the
-model's metadata (:mod:`~sklearn_rnn.serving._format`). Only the built-in networks are
-covered, and each part is checked against what the exporter knows: an unknown module,
-layer, parameter or option raises ``NotImplementedError`` naming it rather than export
+(:mod:`~sklearn_rnn.serving._graph`); the encoder and the estimator's fitted target
+encoder (which the served model rebuilds to decode) go into the model's metadata
+(:mod:`~sklearn_rnn.serving._format`). Only the built-in networks are covered, and
+each part is checked against what the exporter knows: an unknown module, layer,
+parameter or option raises ``NotImplementedError`` naming it rather than export
 a graph that computes something else. The exported graph is then run once beside the
 network on a batch of mixed lengths and must agree with it.
 """
@@ -20,6 +21,7 @@ from onnx import TensorProto
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from sklearn_rnn._targets import CRFScores
 from sklearn_rnn._version import __version__
 from sklearn_rnn.nn._convolution import ConvBranch, MaskedBatchNorm1d
 from sklearn_rnn.nn._crf import LinearChainCRF
@@ -32,7 +34,7 @@ from sklearn_rnn.nn._networks import (
     SequenceModel,
     TaggerModel,
 )
-from sklearn_rnn.serving._format import METADATA_KEY, dump_metadata, encode_value, encoder_state
+from sklearn_rnn.serving._format import METADATA_KEY, dump_metadata, encoder_state, target_state
 from sklearn_rnn.serving._graph import Direction, GraphBuilder, make_model
 
 # The estimator parameters whose effect the exporter knows; any other one is covered
@@ -66,7 +68,7 @@ def export_onnx(estimator, path: str | os.PathLike, *, check: bool = True) -> No
         inputs, output = _tagger_graph(builder, model, state, used, estimator)
     else:
         inputs, output = _pooled_graph(builder, model, state, used, estimator)
-    targets = _target_decoding(estimator, task, state, used)
+    targets = _target_decoding(estimator, state, used)
     unknown = sorted(set(state) - used - _IGNORED_STATE)
     if unknown:
         raise NotImplementedError(
@@ -104,8 +106,6 @@ def _task(estimator) -> str:
             "export_onnx covers the built-in networks only; this model has a custom module "
             f"({getattr(estimator.module, '__qualname__', estimator.module)!r})."
         )
-    if vars(estimator).get("multilabel_", False):
-        raise NotImplementedError("export_onnx does not cover multilabel classifiers yet.")
     return task
 
 
@@ -346,20 +346,13 @@ def _char_features(builder, encoder, state, used) -> str:
 # -- decoding and checks -------------------------------------------------------------
 
 
-def _target_decoding(estimator, task: str, state: dict, used: set) -> dict:
-    if task == "regressor":
-        return {
-            "target_mean": encode_value(np.asarray(estimator.target_mean_), "target_mean_"),
-            "target_scale": encode_value(np.asarray(estimator.target_scale_), "target_scale_"),
-            "y_ndim": int(estimator.y_ndim_),
-        }
-    targets = {"classes": encode_value(np.asarray(estimator.classes_), "classes_")}
-    crf = getattr(estimator.module_, "crf", None)
-    if task == "tagger" and crf is not None:
-        for name in ("transitions", "start_transitions", "end_transitions"):
-            scores = _take(state, used, f"crf.{name}").astype(np.float64)
-            targets[f"crf_{name}"] = encode_value(scores, name)
-    return targets
+def _target_decoding(estimator, state: dict, used: set) -> dict:
+    """The fitted target encoder, and the CRF's scores (weights of the network)."""
+    crf = None
+    if getattr(estimator.module_, "crf", None) is not None:
+        names = CRFScores._fields
+        crf = CRFScores(*(_take(state, used, f"crf.{name}") for name in names))
+    return target_state(estimator.target_encoder_, crf)
 
 
 def _check_against_network(estimator, payload: bytes, names: list[str]) -> None:

@@ -2,10 +2,11 @@
 
 An exported file is a standard ONNX model whose metadata entry ``"sklearn_rnn"`` is a
 JSON document: the format name and version, the estimator's name, the fitted input
-encoder (kind, tokenizer, vocabularies, scaling statistics), the target decoding
-(classes, target scaling, CRF scores) and the graph's inputs. This module writes and
-reads that document; reading builds plain data, numpy arrays, vocabularies and an
-:class:`~sklearn_rnn.encoding.ArrayEncoder` only, so a file cannot run code.
+encoder (kind, tokenizer, vocabularies, scaling statistics), the fitted target encoder
+(:mod:`sklearn_rnn._targets`: classes, target scaling) with a tagger's CRF scores, and
+the graph's inputs. This module writes and reads that document; reading builds plain
+data, numpy arrays, vocabularies, an :class:`~sklearn_rnn.encoding.ArrayEncoder` and a
+target encoder (by its checked ``from_state``) only, so a file cannot run code.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 
 import numpy as np
 
+from sklearn_rnn._strict_json import strict_json_loads
+from sklearn_rnn._targets import TARGET_ENCODERS, CRFScores, TargetState
 from sklearn_rnn.encoding._array_encoder import ArrayEncoder
 from sklearn_rnn.encoding._vocabulary import Vocabulary
 from sklearn_rnn.exceptions import ModelFileError
@@ -64,6 +67,18 @@ def encoder_state(encoder) -> dict:
     return {name: encode_value(value, f"encoder.{name}") for name, value in vars(encoder).items()}
 
 
+def target_state(encoder: TargetState, crf: CRFScores | None = None) -> dict:
+    """The fitted target encoder (and a tagger's CRF scores), as JSON data."""
+    state = {k: encode_value(v, f"target_encoder_.{k}") for k, v in encoder.state().items()}
+    targets = {"encoder": type(encoder).__name__, "state": state}
+    if crf is not None:
+        targets["crf"] = {
+            name: encode_value(np.asarray(scores, dtype=np.float64), f"crf.{name}")
+            for name, scores in crf._asdict().items()
+        }
+    return targets
+
+
 def dump_metadata(document: dict) -> str:
     return json.dumps(
         {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, **document},
@@ -87,7 +102,7 @@ def parse_metadata(text: str | None, path: str) -> dict:
             f"no {METADATA_KEY!r} entry); export models with estimator.export_onnx(path)."
         )
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = strict_json_loads(text)
     except (ValueError, RecursionError) as exc:
         raise _corrupted(path, f"its metadata is not valid JSON ({exc})") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
@@ -103,10 +118,6 @@ def parse_metadata(text: str | None, path: str) -> dict:
     if document.get("task") not in TASKS:
         raise _corrupted(path, f"unknown task {document.get('task')!r}")
     return document
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"non-standard JSON constant {name}")
 
 
 def decode_value(data, where: str, path: str):
@@ -143,6 +154,31 @@ def _decode(data):
             raise TypeError(f"unexpected dtype {dtype}")
         return np.array(data["array"], dtype=dtype).reshape(shape)
     raise TypeError(f"unexpected object with keys {sorted(data)[:5]}")
+
+
+def decode_targets(targets, path: str) -> tuple[TargetState, CRFScores | None]:
+    """The target encoder (rebuilt by its ``from_state``) and the CRF scores, if any."""
+    if (
+        not isinstance(targets, dict)
+        or not isinstance(targets.get("encoder"), str)
+        or targets["encoder"] not in TARGET_ENCODERS
+        or not isinstance(targets.get("state"), dict)
+    ):
+        raise _corrupted(path, "no target decoding")
+    state = {k: decode_value(v, f"targets.{k}", path) for k, v in targets["state"].items()}
+    try:
+        encoder = TARGET_ENCODERS[targets["encoder"]].from_state(state)
+        crf = targets.get("crf")
+        if crf is not None:
+            if not isinstance(crf, dict):
+                raise TypeError("the CRF scores must be a mapping")
+            scores = {
+                k: decode_value(crf.get(k), f"targets.crf.{k}", path) for k in CRFScores._fields
+            }
+            crf = CRFScores.checked(**scores, n_tags=len(encoder.classes_))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise _corrupted(path, f"malformed target decoding ({exc})") from exc
+    return encoder, crf
 
 
 def decode_encoder(state, path: str) -> ArrayEncoder:

@@ -2,9 +2,10 @@
 
 Input goes through the estimators' own torch-free code (:mod:`sklearn_rnn.encoding._validation`,
 :class:`~sklearn_rnn.encoding.ArrayEncoder`), is padded per batch of sequences
-sorted by length (a batch of at most ``batch_size`` sequences stays in input order),
-run through the graph and decoded as the estimator decodes: softmax and
-``classes_[argmax]``, target scaling, the tagger's per-step softmax or CRF.
+sorted by length (:func:`~sklearn_rnn.encoding._batching.length_sorted_batches`, as the
+estimators batch), run through the graph and decoded by the estimator's own target
+encoder (:mod:`sklearn_rnn._targets`), rebuilt from the file: ``predict`` is its
+``inverse_transform`` of the graph's outputs, as the estimator's ``predict`` is.
 """
 
 from __future__ import annotations
@@ -15,18 +16,16 @@ import numpy as np
 import onnxruntime
 
 from sklearn_rnn.encoding import _validation as v
+from sklearn_rnn.encoding._batching import length_sorted_batches
 from sklearn_rnn.encoding._tokenizers import TOKENIZERS
 from sklearn_rnn.exceptions import ModelFileError
-from sklearn_rnn.serving import _crf
 from sklearn_rnn.serving._format import (
     METADATA_KEY,
     _corrupted,
     decode_encoder,
-    decode_value,
+    decode_targets,
     parse_metadata,
 )
-
-_CRF_SCORES = ("transitions", "start_transitions", "end_transitions")
 
 
 class ONNXPredictor:
@@ -49,6 +48,9 @@ class ONNXPredictor:
         The class name of the exported estimator.
     classes_ : ndarray or None
         The labels (classifier) or tags (tagger), as the estimator's ``classes_``.
+    target_encoder_ : LabelTargets, ScaledValues or StepLabels
+        The estimator's fitted target encoder, rebuilt from the file; it decodes the
+        graph's outputs.
     session_ : onnxruntime.InferenceSession
         The session running the graph.
 
@@ -85,7 +87,6 @@ class ONNXPredictor:
         metadata = self.session_.get_modelmeta().custom_metadata_map.get(METADATA_KEY)
         document = parse_metadata(metadata, path)
         self.estimator_ = str(document.get("estimator"))
-        self._task = document["task"]
         self._encoder = decode_encoder(document.get("encoder"), path)
         tokenizer = self._encoder.tokenizer
         if not isinstance(tokenizer, str) or tokenizer not in TOKENIZERS:
@@ -93,21 +94,10 @@ class ONNXPredictor:
         self._inputs = [i.name for i in self.session_.get_inputs()]
         if document.get("inputs") != self._inputs:
             raise _corrupted(path, "the graph's inputs differ from those its metadata names")
-        targets = document.get("targets")
-        if not isinstance(targets, dict):
-            raise _corrupted(path, "no target decoding")
-        decoded = {k: decode_value(val, f"targets.{k}", path) for k, val in targets.items()}
-        self.classes_ = decoded.get("classes")
-        self._crf = None
-        if "crf_transitions" in decoded:
-            self._crf = {name: decoded.get(f"crf_{name}") for name in _CRF_SCORES}
-            n = len(self.classes_)
-            shapes = [getattr(self._crf[name], "shape", None) for name in _CRF_SCORES]
-            if shapes != [(n, n), (n,), (n,)]:
-                raise _corrupted(path, f"CRF scores of shapes {shapes} for {n} tags")
-        self._target_mean = decoded.get("target_mean")
-        self._target_scale = decoded.get("target_scale")
-        self._y_ndim = decoded.get("y_ndim")
+        self.target_encoder_, self._crf = decode_targets(document.get("targets"), path)
+        self.classes_ = getattr(self.target_encoder_, "classes_", None)
+        # Per-step outputs (the tagger's) are decoded per padded batch, before reordering.
+        self._per_step = hasattr(self.target_encoder_, "best_tags")
         self.batch_size = int(batch_size or document.get("batch_size") or 32)
 
     def __repr__(self) -> str:
@@ -127,13 +117,9 @@ class ONNXPredictor:
         -------
         ndarray, or list of lists for the tagger
         """
-        if self._task == "tagger":
-            return self._tags(X)
-        outputs = self._pooled(X)
-        if self._task == "classifier":
-            return self.classes_[outputs.argmax(1)]
-        predictions = outputs * self._target_scale + self._target_mean
-        return predictions[:, 0] if self._y_ndim == 1 else predictions
+        if self._per_step:
+            return self.target_encoder_.inverse_transform(*self._steps(X, "best_tags"))
+        return self.target_encoder_.inverse_transform(self._pooled(X))
 
     @property
     def predict_proba(self):
@@ -141,15 +127,18 @@ class ONNXPredictor:
 
         As the exported estimator's ``predict_proba``; a regressor has none.
         """
-        if self._task == "regressor":
-            raise AttributeError("A served RNNRegressor has no predict_proba; it predicts values.")
+        proba = "step_proba" if self._per_step else "predict_proba"
+        if not hasattr(self.target_encoder_, proba):  # values have no probabilities
+            raise AttributeError(
+                f"A served {self.estimator_} has no predict_proba; it predicts values."
+            )
         return self._predict_proba
 
     def _predict_proba(self, X):
-        if self._task == "tagger":
-            rows, lengths = self._per_step(X, "proba")
+        if self._per_step:
+            rows, lengths = self._steps(X, "step_proba")
             return np.split(rows, np.cumsum(lengths)[:-1])
-        return _softmax(self._pooled(X), axis=1)
+        return self.target_encoder_.predict_proba(self._pooled(X))
 
     # -- internals ------------------------------------------------------------------------
 
@@ -157,7 +146,7 @@ class ONNXPredictor:
         """``X`` validated as the estimator's ``_check_X`` does at prediction time."""
         X = v.as_container(X)
         kind = v.detect_input_kind(X)
-        if self._task == "tagger" and kind == v.TEXT:
+        if self._per_step and kind == v.TEXT:
             raise TypeError(
                 "X[0] is a string; the tagger needs token lists: split your text into tokens "
                 "first, e.g. text.split()."
@@ -174,39 +163,28 @@ class ONNXPredictor:
         encoded = self._encoder.encode(self._check_X(X))
         lengths = encoded.lengths
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        if len(lengths) <= self.batch_size:
-            order = np.arange(len(lengths))
-        else:
-            order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        for rows in length_sorted_batches(lengths, self.batch_size)[0]:
             feed = _feed(encoded, rows, lengths[rows], offsets[rows], self._inputs)
             yield rows, feed["lengths"], self.session_.run(None, feed)[0]
 
     def _pooled(self, X) -> np.ndarray:
+        """The graph's outputs ``(n, k)``, in the caller's order."""
         parts = list(self._batches(X))
-        if len(parts) == 1:
-            return parts[0][2]
         result = np.empty((sum(len(r) for r, _, _ in parts), parts[0][2].shape[1]))
         for rows, _, outputs in parts:
             result[rows] = outputs
         return result
 
-    def _per_step(self, X, output: str):
-        """One row per real step, in the caller's order, and each sequence's length."""
+    def _steps(self, X, decode: str):
+        """The target encoder's ``decode`` of each real step, in the caller's order.
+
+        One row per real step, all sequences concatenated, and each sequence's length.
+        """
         chunks, all_rows, all_lengths = [], [], []
-        for rows, lengths, emissions in self._batches(X):
-            mask = np.arange(emissions.shape[1])[None, :] < lengths[:, None]  # (B, T)
-            if output == "labels":
-                out = (
-                    _crf.viterbi(emissions, mask, self._crf)
-                    if self._crf is not None
-                    else emissions.argmax(2)
-                )
-            elif self._crf is not None:
-                out = _crf.marginals(emissions, mask, self._crf)
-            else:
-                out = _softmax(emissions, axis=2)
+        decode = getattr(self.target_encoder_, decode)
+        for rows, lengths, scores in self._batches(X):
+            mask = np.arange(scores.shape[1])[None, :] < lengths[:, None]  # (B, T)
+            out = decode(scores, mask, self._crf)
             chunks.extend(np.split(out[mask], np.cumsum(lengths)[:-1]))
             all_rows.append(rows)
             all_lengths.append(lengths)
@@ -217,12 +195,6 @@ class ONNXPredictor:
         lengths = np.empty(len(rows), dtype=np.int64)
         lengths[rows] = np.concatenate(all_lengths)
         return np.concatenate(ordered), lengths
-
-    def _tags(self, X) -> list[list]:
-        rows, lengths = self._per_step(X, "labels")
-        labels = self.classes_[rows].tolist()
-        ends = np.cumsum(lengths).tolist()
-        return [labels[end - n : end] for end, n in zip(ends, lengths.tolist(), strict=True)]
 
 
 def _session(path: str, options) -> onnxruntime.InferenceSession:
@@ -238,11 +210,6 @@ def _session(path: str, options) -> onnxruntime.InferenceSession:
             f"{path!r} is not a served sklearn_rnn model (expected an ONNX file written by "
             f"export_onnx; onnxruntime says: {str(exc).strip()[:200]}).{hint}"
         ) from exc
-
-
-def _softmax(logits: np.ndarray, axis: int) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=axis, keepdims=True))
-    return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
 def _pad(values: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
