@@ -196,7 +196,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
 
     def _targets_in_user_form(self, targets: torch.Tensor):
         if self._multilabel:
-            return targets.numpy().astype(self.indicator_dtype_)
+            return targets.numpy().astype(self.target_encoder_.indicator_dtype_)
         return self.classes_[targets.numpy()]
 
     # -- prediction ---------------------------------------------------------------------

@@ -143,8 +143,7 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, SequenceEstimator)
         return [("valid_r2", ValidR2())] if self.early_stopping_ else []
 
     def _targets_in_user_form(self, targets: torch.Tensor):
-        values = targets.double().numpy() * self.target_scale_ + self.target_mean_
-        return values[:, 0] if self.y_ndim_ == 1 else values
+        return self.target_encoder_.inverse_transform(targets.double().numpy())
 
     # -- prediction ---------------------------------------------------------------------
 

@@ -292,3 +292,14 @@ def test_no_validation_split_by_default(fitted_text_classifier, texts):
     history = fitted_text_classifier.history
     assert "valid_loss" not in history[-1]
     assert sum(history[-1, "batches", :, "train_batch_size"]) == len(texts[0])
+
+
+def test_skorch_batch_scoring_sees_multilabel_targets_as_indicator_rows():
+    from skorch.callbacks import BatchScoring
+
+    texts = ["good fun", "bad fun", "good sad", "bad sad"] * 6
+    y = np.array([[1, 1], [0, 1], [1, 0], [0, 0]] * 6)
+    scoring = BatchScoring("f1_micro", on_train=True, name="train_f1")
+    clf = RNNClassifier(hidden_size=8, max_epochs=2, random_state=0, callbacks=[scoring])
+    clf.fit(texts, y)
+    assert 0.0 <= clf.history[-1, "train_f1"] <= 1.0
