@@ -11,6 +11,10 @@ from sklearn_rnn._base._batches import IGNORE_INDEX
 from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT
 from sklearn_rnn.exceptions import TrainingDivergedError
 
+# Documented: the callbacks whose effect a user sees (an error, a stop, a learning-rate
+# schedule). The others are importable here but are internal details of training.
+__all__ = ["CosineLearningRate", "DivergenceGuard", "EarlyStoppingByScore"]
+
 
 class DivergenceGuard(Callback):
     """Stop training with a clear error as soon as a training loss is not finite.

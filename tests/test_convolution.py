@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, load
-from sklearn_rnn.nn import ConvBranch
+from sklearn_rnn.nn._convolution import ConvBranch
 from sklearn_rnn.nn._convolution import FCN_BLOCKS, MaskedBatchNorm1d
 
 SMALL_BLOCKS = ((6, 5), (4, 3))

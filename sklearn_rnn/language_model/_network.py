@@ -3,9 +3,9 @@
 Unlike the pooled and per-step networks of :mod:`sklearn_rnn.nn._networks` it takes and
 returns the recurrent state, so that a long text is read chunk after chunk (truncated
 backpropagation through time, and scoring or sampling any length). It reuses their
-parts: :class:`~sklearn_rnn.nn.InputLayer`, the fused ``nn.LSTM``/``nn.GRU``/
+parts: ``InputLayer``, the fused ``nn.LSTM``/``nn.GRU``/
 ``nn.RNN`` of :class:`~sklearn_rnn.nn.RNNCore` (its initialization) and
-:class:`~sklearn_rnn.nn.OutputHead` (float64 at inference). No training logic here.
+``OutputHead`` (float64 at inference). No training logic here.
 """
 
 from __future__ import annotations

@@ -280,7 +280,7 @@ class SequenceModel(nn.Module):
         How steps are reduced to one vector; None gives one output per step.
     conv_blocks : sequence of (int, int) or None
         ``(filters, width)`` of convolution blocks reading the input beside the core
-        (:class:`~sklearn_rnn.nn.ConvBranch`); their mean over real steps (their
+        (``ConvBranch``); their mean over real steps (their
         step outputs, without pooling) joins the core's output. None: no convolutions.
 
     Examples
