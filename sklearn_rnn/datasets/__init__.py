@@ -18,8 +18,9 @@ Malformed files raise :class:`ValueError` with the file, the line number and wha
 expected. The ``fetch_*`` functions download a public copy into a cache folder (the
 ``data_home`` argument, else the ``SKLEARN_RNN_DATA`` environment variable, else
 ``~/sklearn_rnn_data``), never download the same file twice, and raise
-:class:`~sklearn_rnn.DownloadError` (an :class:`OSError`) when the download fails; its message names the
-URL to download by hand and the path to save it at, for machines without internet access.
+:class:`~sklearn_rnn.DownloadError` (an :class:`OSError`) when the download fails; its
+message names the URL to download by hand and the path to save it at, for machines
+without internet access.
 """
 
 
