@@ -184,9 +184,9 @@ class GradientClipping(Callback):
 
 
 class CosineLearningRate(Callback):
-    """With ``lr_schedule_="cosine"``: lower the learning rate from its set value to 0
-    along a half cosine over the fit's ``max_epochs_`` epochs.
+    """Lower the learning rate along a half cosine when ``lr_schedule_="cosine"``.
 
+    The rate goes from its set value to 0 over the fit's ``max_epochs_`` epochs.
     The number of training batches is counted when the first epoch begins; optimizer
     step ``s`` of ``S`` takes the rate ``lr * (1 + cos(pi * s / S)) / 2``, and each
     epoch's last rate is recorded in the history as ``lr``. Every ``fit`` call starts

@@ -304,13 +304,13 @@ class RNNTagger(PerStepPredictionMixin, RNNBase):
 
     @property
     def char_vocabulary_(self) -> Vocabulary | None:
-        "''The characters seen in ``fit`` (None without character features).''"
+        """The characters seen in ``fit`` (None without character features)."""
         check_is_fitted(self, "encoder_")
         return getattr(self.encoder_, "char_vocabulary_", None)
 
     @property
     def shape_vocabulary_(self) -> Vocabulary | None:
-        "''The word shapes seen more than once in ``fit`` (None without the shape feature).''"
+        """The word shapes seen more than once in ``fit`` (None without the shape feature)."""
         check_is_fitted(self, "encoder_")
         return getattr(self.encoder_, "shape_vocabulary_", None)
 

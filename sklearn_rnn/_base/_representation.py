@@ -38,7 +38,7 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         Returns
         -------
         ndarray of shape (n_samples, n_features_out)
-            float64 (the network's float32 values, exactly); ``module_.head`` applied to it
+            The float64 features (the network's float32 values, exactly); ``module_.head`` applied to it
             gives the logits (classifier) or scaled predictions (regressor).
 
         Examples

@@ -17,6 +17,16 @@ _WORD_PATTERN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 def word_tokenize(text: str) -> list[str]:
     """Split ``text`` into words and punctuation marks.
 
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The words and punctuation marks, in order.
+
     Examples
     --------
     >>> word_tokenize("A great film, really!")
@@ -28,6 +38,16 @@ def word_tokenize(text: str) -> list[str]:
 def char_tokenize(text: str) -> list[str]:
     """Split ``text`` into characters.
 
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The characters, in order.
+
     Examples
     --------
     >>> char_tokenize("abc")
@@ -38,6 +58,16 @@ def char_tokenize(text: str) -> list[str]:
 
 def whitespace_tokenize(text: str) -> list[str]:
     """Split ``text`` on whitespace (for already tokenized corpora).
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The pieces between whitespace, in order.
 
     Examples
     --------
