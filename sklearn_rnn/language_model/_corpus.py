@@ -4,7 +4,8 @@ A corpus is one long string, a list of documents (strings) or a list of token li
 :class:`CorpusEncoder` learns a :class:`~sklearn_rnn.encoding.Vocabulary` whose id 2 is
 the document boundary ``<eos>``: each document is read after a boundary, so its first
 token is predicted too, and documents are joined into one stream with a boundary
-between them. Torch-free: numpy only.
+between them. The module uses numpy only, but importing it runs its package
+(:mod:`sklearn_rnn.language_model`, the estimator), which imports torch.
 """
 
 from __future__ import annotations
