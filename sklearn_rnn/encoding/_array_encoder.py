@@ -22,7 +22,7 @@ from sklearn_rnn.encoding._spelling import (
     token_feature_arrays,
     token_shapes,
 )
-from sklearn_rnn.encoding._tokenizers import TOKENIZERS
+from sklearn_rnn.encoding._tokenizers import resolve_tokenizer
 from sklearn_rnn.encoding._vocabulary import UNK_ID, Vocabulary
 
 __all__ = ["ArrayEncoder", "EncodedArrays"]
@@ -249,9 +249,7 @@ class ArrayEncoder:
                 return written, written
             return [[t.lower() for t in seq] for seq in written], written
         if X.kind == v.TEXT:
-            tokenize = (
-                TOKENIZERS[self.tokenizer] if isinstance(self.tokenizer, str) else self.tokenizer
-            )
+            tokenize = resolve_tokenizer(self.tokenizer)
             texts = [t.lower() for t in X.data] if self.lowercase else X.data
             sequences = [list(tokenize(t)) for t in texts]
         elif X.kind == v.TABLE:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["TOKENIZERS", "char_tokenize", "whitespace_tokenize", "word_tokenize"]
+__all__ = [
+    "TOKENIZERS",
+    "char_tokenize",
+    "resolve_tokenizer",
+    "whitespace_tokenize",
+    "word_tokenize",
+]
 
 _WORD_PATTERN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
@@ -82,3 +88,14 @@ TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "char": char_tokenize,
     "whitespace": whitespace_tokenize,
 }
+
+
+def resolve_tokenizer(tokenizer: str | Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """The function a ``tokenizer`` parameter names: one of :data:`TOKENIZERS`, or itself.
+
+    Examples
+    --------
+    >>> resolve_tokenizer("char")("ab"), resolve_tokenizer(str.split)("a b")
+    (['a', 'b'], ['a', 'b'])
+    """
+    return TOKENIZERS[tokenizer] if isinstance(tokenizer, str) else tokenizer

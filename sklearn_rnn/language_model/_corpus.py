@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sklearn_rnn.encoding._tokenizers import resolve_tokenizer
 from sklearn_rnn.encoding._vocabulary import PAD_TOKEN, UNK_ID, UNK_TOKEN, Vocabulary
 
 __all__ = ["BOUNDARY_ID", "BOUNDARY_TOKEN", "Corpus", "CorpusEncoder", "check_corpus"]
@@ -98,13 +99,6 @@ def _describe(doc) -> str:
     return f"a {type(doc).__name__}"
 
 
-def _tokenize_with(tokenizer) -> Callable[[str], list[str]]:
-    # Imported here: encoding.py imports torch, which this module does not need otherwise.
-    from sklearn_rnn.encoding._tokenizers import TOKENIZERS
-
-    return TOKENIZERS[tokenizer] if isinstance(tokenizer, str) else tokenizer
-
-
 class CorpusEncoder:
     """Documents -> token ids of a vocabulary learned in :meth:`fit`, and ids -> text.
 
@@ -157,7 +151,7 @@ class CorpusEncoder:
         if corpus.kind == TOKENS:
             docs = corpus.documents
             return [[t.lower() for t in doc] for doc in docs] if self.lowercase else docs
-        tokenize = _tokenize_with(self.tokenizer)
+        tokenize = resolve_tokenizer(self.tokenizer)
         texts = [t.lower() for t in corpus.documents] if self.lowercase else corpus.documents
         return [list(tokenize(text)) for text in texts]
 
