@@ -11,6 +11,10 @@ from sklearn_rnn._base._batches import IGNORE_INDEX
 from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT
 from sklearn_rnn.exceptions import TrainingDivergedError
 
+# Documented: the callbacks whose effect a user sees (an error, a stop, a learning-rate
+# schedule). The others are importable here but are internal details of training.
+__all__ = ["CosineLearningRate", "DivergenceGuard", "EarlyStoppingByScore"]
+
 
 class DivergenceGuard(Callback):
     """Stop training with a clear error as soon as a training loss is not finite.
@@ -180,9 +184,9 @@ class GradientClipping(Callback):
 
 
 class CosineLearningRate(Callback):
-    """With ``lr_schedule_="cosine"``: lower the learning rate from its set value to 0
-    along a half cosine over the fit's ``max_epochs_`` epochs.
+    """Lower the learning rate along a half cosine when ``lr_schedule_="cosine"``.
 
+    The rate goes from its set value to 0 over the fit's ``max_epochs_`` epochs.
     The number of training batches is counted when the first epoch begins; optimizer
     step ``s`` of ``S`` takes the rate ``lr * (1 + cos(pi * s / S)) / 2``, and each
     epoch's last rate is recorded in the history as ``lr``. Every ``fit`` call starts

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, load
-from sklearn_rnn.nn import ConvBranch
-from sklearn_rnn.nn._convolution import FCN_BLOCKS, MaskedBatchNorm1d
+from sklearn_rnn.nn._convolution import FCN_BLOCKS, ConvBranch, MaskedBatchNorm1d
 
 SMALL_BLOCKS = ((6, 5), (4, 3))
 FAST = dict(hidden_size=4, max_epochs=3, random_state=0, conv_blocks=SMALL_BLOCKS)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sklearn_rnn import DownloadError
 from sklearn_rnn.datasets import (
-    DownloadError,
     _cache,
     _fetchers,
     fetch_airline,

@@ -63,3 +63,13 @@ def test_unfitted_and_bad_prediction_input():
         lm.score(3.5)
     with pytest.raises(ValueError, match="fitted on text"):
         lm.score([["a", "b"]])
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"n_tokens": True}, "n_tokens"), ({"n_tokens": 3, "top_k": True}, "top_k")],
+)
+def test_sample_rejects_a_bool_where_it_takes_an_int(kwargs, name):
+    lm = RNNLanguageModel(**SMALL).fit("some text long enough" * 3)
+    with pytest.raises(ValueError, match=f"parameter '{name}'"):
+        lm.sample(**kwargs)

@@ -15,16 +15,9 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from sklearn_rnn import RNNClassifier, RNNRegressor
-from sklearn_rnn.persistence import (
-    CONFIG_NAME,
-    FORMAT_VERSION,
-    WEIGHTS_NAME,
-    ModelFileError,
-    load,
-    read_config,
-    save,
-)
+from sklearn_rnn import ModelFileError, RNNClassifier, RNNRegressor
+from sklearn_rnn.persistence import load, read_config, save
+from sklearn_rnn.persistence._container import CONFIG_NAME, FORMAT_VERSION, WEIGHTS_NAME
 
 TINY = {"hidden_size": 8, "embedding_dim": 8, "max_epochs": 1, "random_state": 0}
 TEXTS = ["a great film", "truly great acting", "a dull film", "dull and bad", "great", "bad"] * 3

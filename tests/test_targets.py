@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sklearn_rnn import ModelFileError, RNNClassifier, load
-from sklearn_rnn._strict_json import strict_json_loads
+from sklearn_rnn._files import strict_json_loads
 from sklearn_rnn._targets import (
     TARGET_ENCODERS,
     CRFScores,
@@ -236,7 +236,7 @@ def test_a_model_file_with_a_nan_constant_is_corrupted(tmp_path, texts):
 
 def test_the_target_encoders_import_no_torch():
     code = (
-        "import sys, sklearn_rnn._targets, sklearn_rnn._strict_json, "
+        "import sys, sklearn_rnn._targets, sklearn_rnn._files, "
         "sklearn_rnn.encoding._batching; "
         "assert 'torch' not in sys.modules and 'skorch' not in sys.modules"
     )

@@ -278,7 +278,7 @@ N_FEATURES_IN = """n_features_in_ : int
 
 KWARGS = (
     "**kwargs",
-    "skorch's prefixed parameters, such as ``optimizer__weight_decay=1e-4`` or\n"
+    "Skorch's prefixed parameters, such as ``optimizer__weight_decay=1e-4`` or\n"
     "``criterion__label_smoothing=0.1``, and ``criterion`` (a loss class replacing the\n"
     "default one).",
 )

@@ -5,57 +5,17 @@ The states come from the one prediction loop: a hook on the network's recurrent 
 the core's layers on it up to the one asked for, with the core's own weights. torch's
 fused recurrent layers return the hidden state ``h_t`` of every step but an LSTM's cell
 state ``c_t`` only at the end, so cell states are recomputed from the gates, which the
-hidden states of the previous step determine (:func:`_lstm_cell_states`).
+hidden states of the previous step determine (:mod:`sklearn_rnn.nn._layer_states`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from torch import nn
 
 from sklearn_rnn.encoding._validation import _is_integer
+from sklearn_rnn.nn._layer_states import single_layer, step_states
 from sklearn_rnn.nn._networks import RNNCore, reverse_within_length, step_mask
-
-
-def _single_layer(rnn: nn.RNNBase, layer: int) -> nn.RNNBase:
-    """Layer ``layer`` of a fused stack as a one-layer module with the same weights."""
-    input_size = rnn.input_size if layer == 0 else rnn.hidden_size
-    kwargs = {"nonlinearity": rnn.nonlinearity} if isinstance(rnn, nn.RNN) else {}
-    single = type(rnn)(input_size, rnn.hidden_size, batch_first=True, **kwargs)
-    single = single.to(device=rnn.weight_hh_l0.device, dtype=rnn.weight_hh_l0.dtype)
-    with torch.no_grad():
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            # bias_hh is a buffer of zeros with single_bias=True; getattr reads either.
-            getattr(single, f"{name}_l0").copy_(getattr(rnn, f"{name}_l{layer}"))
-    return single
-
-
-def _lstm_cell_states(lstm: nn.LSTM, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    """The cell states ``c_t (B, T, H)`` of a one-layer LSTM that read ``x`` and output ``h``.
-
-    The gates at step t depend on ``x_t`` and ``h_{t-1}`` only, so they are computed for
-    all steps at once; ``c_t = f_t * c_{t-1} + i_t * g_t`` is then a loop of elementwise
-    products over the steps.
-    """
-    h_prev = torch.cat([h.new_zeros(h.shape[0], 1, h.shape[2]), h[:, :-1]], dim=1)  # (B, T, H)
-    gates = (
-        x @ lstm.weight_ih_l0.T + lstm.bias_ih_l0 + h_prev @ lstm.weight_hh_l0.T + lstm.bias_hh_l0
-    )  # (B, T, 4H), torch's gate order i, f, g, o
-    i, f, g, _ = gates.chunk(4, dim=2)
-    i, f, g = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g)
-    cells = torch.empty_like(h)
-    c = h.new_zeros(h.shape[0], h.shape[2])  # (B, H)
-    for t in range(h.shape[1]):
-        c = f[:, t] * c + i[:, t] * g[:, t]
-        cells[:, t] = c
-    return cells
-
-
-def _states_of(rnn: nn.RNNBase, x: torch.Tensor, cell_state: bool) -> torch.Tensor:
-    """Per-step hidden (or cell) states of a one-layer ``rnn`` reading ``x (B, T, I)``."""
-    h = rnn(x)[0]  # (B, T, H)
-    return _lstm_cell_states(rnn, x, h) if cell_state else h
 
 
 def n_layers(core: RNNCore) -> int:
@@ -90,12 +50,12 @@ def layer_states(
             if i < layer:
                 x = _bidirectional_step(forward, backward, x, lengths)
                 continue
-            ahead = _states_of(forward, x, cell_state)
-            behind = _states_of(backward, reverse_within_length(x, lengths), cell_state)
+            ahead = step_states(forward, x, cell_state)
+            behind = step_states(backward, reverse_within_length(x, lengths), cell_state)
             return torch.cat([ahead, reverse_within_length(behind, lengths)], dim=2)
     for i in range(layer):
-        x = _single_layer(core.rnn, i)(x)[0]
-    return _states_of(_single_layer(core.rnn, layer), x, cell_state)
+        x = single_layer(core.rnn, i)(x)[0]
+    return step_states(single_layer(core.rnn, layer), x, cell_state)
 
 
 def _bidirectional_step(forward, backward, x, lengths):

@@ -78,7 +78,7 @@ def _conv_blocks(value):
         return (
             isinstance(block, (tuple, list))
             and len(block) == 2
-            and all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in block)
+            and all(_is_integer(n) for n in block)
             and min(block) >= 1
         )
 

@@ -38,8 +38,8 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         Returns
         -------
         ndarray of shape (n_samples, n_features_out)
-            float64 (the network's float32 values, exactly); ``module_.head`` applied to it
-            gives the logits (classifier) or scaled predictions (regressor).
+            The float64 features (the network's float32 values, exactly); ``module_.head``
+            applied to them gives the logits (classifier) or scaled predictions (regressor).
 
         Examples
         --------

@@ -39,55 +39,14 @@ __all__ = [
 
 
 class SequenceEncoder(ArrayEncoder):
-    """Turn sequences as users hold them into :class:`EncodedSequences`.
+    """Turn sequences as users hold them into :class:`EncodedSequences` (torch tensors).
 
-    The kind of input is detected once in :meth:`fit` and held to in
-    :meth:`transform`: text becomes token ids through a vocabulary learned in
-    ``fit`` (unknown tokens at transform time map to the unknown id), id lists
-    are shifted past the padding and unknown ids, and numeric steps are
-    standardized per feature with statistics learned in ``fit``. Token lists can
-    also carry each token's characters and shape (see
-    :mod:`sklearn_rnn._base._token_features`), read from the tokens as given, before
-    lowercasing.
+    :class:`~sklearn_rnn.encoding.ArrayEncoder` does the work and documents the
+    parameters, the fitted attributes and the input kinds; this class only wraps its
+    arrays in tensors (token features as :mod:`sklearn_rnn._base._token_features`).
 
     Every method takes user input, or input already validated by
     :func:`sklearn_rnn.encoding._validation.check_sequences`, which is not checked again.
-
-    Parameters
-    ----------
-    tokenizer : {"word", "char", "whitespace"} or callable, default="word"
-        How strings are split into tokens.
-    lowercase : bool, default=True
-        Lowercase strings and tokens before the vocabulary lookup.
-    max_vocab : int or None, default=None
-        Keep only the ``max_vocab`` most frequent tokens.
-    min_freq : int, default=1
-        Keep only tokens seen at least ``min_freq`` times in ``fit``.
-    max_len : int or None, default=None
-        Keep only the first ``max_len`` steps of each sequence.
-    standardize : bool, default=True
-        Standardize numeric features with the mean and standard deviation seen in ``fit``.
-    char_features : bool, default=False
-        Token lists only: encode each token's characters too.
-    shape_features : bool, default=False
-        Token lists only: encode each token's shape too; shapes seen once in ``fit``
-        share the unknown shape.
-
-    Attributes
-    ----------
-    kind_ : str
-        The input kind seen in fit: ``"text"``, ``"tokens"``, ``"ids"``, ``"table"`` or
-        ``"numeric"``.
-    vocabulary_ : Vocabulary or None
-        The vocabulary (text and token inputs).
-    n_ids_ : int or None
-        The number of distinct ids the model's embedding must hold.
-    n_features_ : int or None
-        The number of features per step (numeric inputs).
-    mean_, scale_ : ndarray or None
-        Per-feature standardization statistics (numeric inputs).
-    char_vocabulary_, shape_vocabulary_ : Vocabulary or None
-        The characters and the word shapes seen in ``fit`` (token features).
 
     Examples
     --------

@@ -279,7 +279,7 @@ class TrainingCore(NeuralNet):
             self._forward_is_random = False
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
-        """skorch's epoch loop, on a fitted estimator; ``X`` and ``y`` as in :meth:`fit`.
+        """Run skorch's epoch loop on a fitted estimator; ``X`` and ``y`` as in :meth:`fit`.
 
         Raw ``X`` and ``y`` are encoded with the fitted encoders, as :meth:`partial_fit`
         encodes them, and the epochs draw from the estimator's own random stream.

@@ -18,8 +18,9 @@ Malformed files raise :class:`ValueError` with the file, the line number and wha
 expected. The ``fetch_*`` functions download a public copy into a cache folder (the
 ``data_home`` argument, else the ``SKLEARN_RNN_DATA`` environment variable, else
 ``~/sklearn_rnn_data``), never download the same file twice, and raise
-:class:`DownloadError` (an :class:`OSError`) when the download fails; its message names the
-URL to download by hand and the path to save it at, for machines without internet access.
+:class:`~sklearn_rnn.DownloadError` (an :class:`OSError`) when the download fails; its
+message names the URL to download by hand and the path to save it at, for machines
+without internet access.
 """
 
 
@@ -29,10 +30,6 @@ URL to download by hand and the path to save it at, for machines without interne
 
 from sklearn_rnn.datasets._cache import get_data_home
 from sklearn_rnn.datasets._fetchers import (
-    AIRLINE_URL,
-    MOVIE_REVIEWS_URL,
-    UCR_BASE_URL,
-    UD_BASE_URL,
     fetch_airline,
     fetch_movie_reviews,
     fetch_ucr,
@@ -51,14 +48,8 @@ from sklearn_rnn.datasets._text_readers import (
     load_tsv_sentences,
 )
 from sklearn_rnn.datasets._word_vectors import load_word_vectors
-from sklearn_rnn.exceptions import DownloadError
 
 __all__ = [
-    "AIRLINE_URL",
-    "DownloadError",
-    "MOVIE_REVIEWS_URL",
-    "UCR_BASE_URL",
-    "UD_BASE_URL",
     "fetch_airline",
     "fetch_movie_reviews",
     "fetch_ucr",

@@ -12,11 +12,11 @@ import hashlib
 import http.client
 import os
 import tarfile
-import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
 
+from sklearn_rnn._files import atomic_write
 from sklearn_rnn.datasets._common import StrPath
 from sklearn_rnn.exceptions import DownloadError
 
@@ -65,25 +65,23 @@ def _download(url: str, dest: Path, sha256: str | None, timeout: float = 60.0) -
     if dest.is_file():
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.sha256()
-        n_bytes = 0
-        expected: str | None = None
-        with os.fdopen(fd, "wb") as out:
-            try:
-                with urllib.request.urlopen(url, timeout=timeout) as response:
-                    expected = response.headers.get("Content-Length")
-                    while chunk := response.read(1 << 16):
-                        out.write(chunk)
-                        digest.update(chunk)
-                        n_bytes += len(chunk)
-            except (OSError, http.client.HTTPException) as exc:  # URLError is an OSError
-                reason = getattr(exc, "reason", None) or exc
-                raise DownloadError(
-                    f"Could not download {url} ({reason}). " + _manual_download_hint(url, dest)
-                ) from exc
+    digest = hashlib.sha256()
+    n_bytes = 0
+    expected: str | None = None
+    # The bytes are checked inside the block: an error there leaves nothing at dest.
+    with atomic_write(dest) as out:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                expected = response.headers.get("Content-Length")
+                while chunk := response.read(1 << 16):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    n_bytes += len(chunk)
+        except (OSError, http.client.HTTPException) as exc:  # URLError is an OSError
+            reason = getattr(exc, "reason", None) or exc
+            raise DownloadError(
+                f"Could not download {url} ({reason}). " + _manual_download_hint(url, dest)
+            ) from exc
         if expected is not None and expected.isdigit() and n_bytes != int(expected):
             raise DownloadError(
                 f"The download of {url} was interrupted: received {n_bytes} of "
@@ -95,20 +93,7 @@ def _download(url: str, dest: Path, sha256: str | None, timeout: float = 60.0) -
                 f"{digest.hexdigest()}; the file was discarded. It may have changed "
                 "upstream or been damaged in transit. " + _manual_download_hint(url, dest)
             )
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dest
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp_name, dest)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
 
 
 def _extract_members(archive: Path, members: dict[str, Path], url: str) -> None:
@@ -149,4 +134,5 @@ def _extract_members(archive: Path, members: dict[str, Path], url: str) -> None:
             + _manual_download_hint(url, archive)
         )
     for base, data in found.items():
-        _write_atomic(members[wanted[base]], data)
+        with atomic_write(members[wanted[base]]) as out:
+            out.write(data)

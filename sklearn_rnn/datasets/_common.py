@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
+from sklearn_rnn.encoding._validation import _is_integer
 
 StrPath = str | os.PathLike
 
@@ -35,7 +35,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _check_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+    if not _is_integer(value):
         raise TypeError(f"{name} must be an int, got {value!r} of type {type(value).__name__}")
     return int(value)
 

@@ -83,7 +83,8 @@ def fetch_movie_reviews(
     data_home : str, path-like or None, default=None
         Cache folder, see :func:`get_data_home`.
     url : str or None, default=None
-        Where to download from; ``None`` uses :data:`MOVIE_REVIEWS_URL`.
+        Where to download from; ``None`` uses the Cornell copy,
+        https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz.
 
     Returns
     -------
@@ -137,7 +138,8 @@ def fetch_ucr(
     return_type : {"list", "numpy3d"}, default="list"
         Passed to :func:`load_ts`.
     base_url : str or None, default=None
-        ``None`` uses :data:`UCR_BASE_URL`.
+        ``None`` uses https://www.timeseriesclassification.com/aeon-toolkit
+        (the file downloaded is ``{base_url}/{name}.zip``).
 
     Returns
     -------
@@ -208,7 +210,8 @@ def fetch_ud_treebank(
         File prefix such as ``"en_ewt"``; needed for treebanks other than
         UD_English-EWT.
     base_url : str or None, default=None
-        ``None`` uses :data:`UD_BASE_URL`.
+        ``None`` uses https://raw.githubusercontent.com/UniversalDependencies
+        (the file downloaded is ``{base_url}/{treebank}/{version}/{prefix}-ud-{split}.conllu``).
 
     Returns
     -------
@@ -272,7 +275,8 @@ def fetch_airline(data_home: StrPath | None = None, *, url: str | None = None) -
     data_home : str, path-like or None, default=None
         Cache folder, see :func:`get_data_home`.
     url : str or None, default=None
-        ``None`` uses :data:`AIRLINE_URL`.
+        ``None`` uses sktime's copy, pinned to one commit so that its checksum
+        stays valid.
 
     Returns
     -------

@@ -63,7 +63,7 @@ def load_ts(
     Returns
     -------
     X : list of ndarray of shape (T_i, n_dims), or ndarray of shape (n, T, n_dims)
-        float32 values; missing values are NaN.
+        The float32 values; missing values are NaN.
     y : ndarray of shape (n,) or None
         The class labels as the strings in the file (``@classLabel true``), float64
         targets (``@targetLabel true``), or ``None`` for an unlabelled file.

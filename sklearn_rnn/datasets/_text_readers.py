@@ -131,8 +131,8 @@ def load_tsv_sentences(
     texts : list of str
         One text per data line, surrounding whitespace stripped. Blank lines are skipped.
     labels : ndarray of shape (n_texts,) or None
-        int64 if every label is an integer, float64 if every label is a number, else the
-        label strings.
+        Of dtype int64 if every label is an integer, float64 if every label is a number,
+        else the label strings.
 
     Examples
     --------

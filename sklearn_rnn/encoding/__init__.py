@@ -10,16 +10,13 @@ Examples
 ['A', 'good', 'film', '!']
 """
 
-from sklearn_rnn.encoding._array_encoder import ArrayEncoder, EncodedArrays
+from sklearn_rnn.encoding._array_encoder import ArrayEncoder
 from sklearn_rnn.encoding._spelling import word_shape
 from sklearn_rnn.encoding._tokenizers import char_tokenize, whitespace_tokenize, word_tokenize
-from sklearn_rnn.encoding._vocabulary import PAD_ID, UNK_ID, Vocabulary
+from sklearn_rnn.encoding._vocabulary import Vocabulary
 
 __all__ = [
-    "PAD_ID",
-    "UNK_ID",
     "ArrayEncoder",
-    "EncodedArrays",
     "Vocabulary",
     "char_tokenize",
     "whitespace_tokenize",

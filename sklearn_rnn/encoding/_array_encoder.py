@@ -1,10 +1,11 @@
-"""The torch-free core of the sequence encoder: user input -> flat numpy arrays.
+"""The sequence encoder, torch-free: user input -> flat numpy arrays.
 
-:class:`ArrayEncoder` does all of the estimators' sequence encoder's work
-(input kinds, tokenizing, the vocabulary, id shifting, standardization, the token
-features) and returns :class:`EncodedArrays`; ``SequenceEncoder`` only wraps them in
-torch tensors. The served models (:mod:`sklearn_rnn.serving`) encode their input with
-this same code, without torch.
+:class:`ArrayEncoder` does all of the estimators' encoding of ``X`` (input kinds,
+tokenizing, the vocabulary, id shifting, standardization, the token features) and
+returns :class:`EncodedArrays`; the estimators' ``SequenceEncoder``
+(``sklearn_rnn._base._sequence_encoder``) only wraps those arrays in torch tensors. The
+served models (:mod:`sklearn_rnn.serving`) encode their input with this same code,
+without torch.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sklearn_rnn.encoding._spelling import (
     token_feature_arrays,
     token_shapes,
 )
-from sklearn_rnn.encoding._tokenizers import TOKENIZERS
+from sklearn_rnn.encoding._tokenizers import resolve_tokenizer
 from sklearn_rnn.encoding._vocabulary import UNK_ID, Vocabulary
 
 __all__ = ["ArrayEncoder", "EncodedArrays"]
@@ -54,11 +55,51 @@ class EncodedArrays:
 
 
 class ArrayEncoder:
-    """Turn sequences as users hold them into :class:`EncodedArrays` (no torch).
+    """Turn sequences as users hold them into flat arrays of ids or values (no torch).
 
-    The parameters, fitted attributes and behaviour are those of
-    the estimators' sequence encoder (``sklearn_rnn._base._sequence_encoder``), which
-    documents them; that class adds only the conversion to torch tensors.
+    The kind of input is detected once in :meth:`fit` and held to in :meth:`encode`:
+    text becomes token ids through a vocabulary learned in ``fit`` (unknown tokens at
+    encode time map to the unknown id 1; 0 is padding), id lists are shifted past the
+    padding and unknown ids, and numeric steps are standardized per feature with
+    statistics learned in ``fit``. Token lists can also carry each token's characters
+    and shape, read from the tokens as given, before lowercasing. This is the encoder
+    the estimators use for ``X``, and the served models too.
+
+    Parameters
+    ----------
+    tokenizer : {"word", "char", "whitespace"} or callable, default="word"
+        How strings are split into tokens.
+    lowercase : bool, default=True
+        Lowercase strings and tokens before the vocabulary lookup.
+    max_vocab : int or None, default=None
+        Keep only the ``max_vocab`` most frequent tokens.
+    min_freq : int, default=1
+        Keep only tokens seen at least ``min_freq`` times in ``fit``.
+    max_len : int or None, default=None
+        Keep only the first ``max_len`` steps of each sequence.
+    standardize : bool, default=True
+        Standardize numeric features with the mean and standard deviation seen in ``fit``.
+    char_features : bool, default=False
+        Token lists only: encode each token's characters too.
+    shape_features : bool, default=False
+        Token lists only: encode each token's shape too; shapes seen once in ``fit``
+        share the unknown shape.
+
+    Attributes
+    ----------
+    kind_ : str
+        The input kind seen in fit: ``"text"``, ``"tokens"``, ``"ids"``, ``"table"`` or
+        ``"numeric"``.
+    vocabulary_ : Vocabulary or None
+        The vocabulary (text and token inputs).
+    n_ids_ : int or None
+        The number of distinct ids the model's embedding must hold.
+    n_features_ : int or None
+        The number of features per step (numeric inputs).
+    mean_, scale_ : ndarray or None
+        Per-feature standardization statistics (numeric inputs).
+    char_vocabulary_, shape_vocabulary_ : Vocabulary or None
+        The characters and the word shapes seen in ``fit`` (token features).
 
     Examples
     --------
@@ -93,12 +134,36 @@ class ArrayEncoder:
     # -- public API -------------------------------------------------------------
 
     def fit(self, X) -> ArrayEncoder:
-        """Learn the input kind and the vocabulary or scaling statistics of ``X``."""
+        """Learn the input kind and the vocabulary or scaling statistics of ``X``.
+
+        Parameters
+        ----------
+        X : sequence of str, sequence of sequences, array-like or DataFrame
+            Texts, token lists, id lists, or numeric sequences (a 2D or 3D array, a
+            ragged list of arrays, pandas).
+
+        Returns
+        -------
+        self : ArrayEncoder
+            The fitted encoder.
+        """
         self.fit_encode(X)
         return self
 
     def fit_encode(self, X) -> EncodedArrays:
-        """Fit to ``X`` and return it encoded."""
+        """Fit to ``X`` and return it encoded.
+
+        Parameters
+        ----------
+        X : sequence of str, sequence of sequences, array-like or DataFrame
+            The input, as for :meth:`fit`.
+
+        Returns
+        -------
+        encoded : EncodedArrays
+            Every step of every sequence (``values``), each sequence's length
+            (``lengths``) and the token features (``features``), as numpy arrays.
+        """
         X = _checked(X)
         self.kind_ = X.kind
         self.vocabulary_ = self.n_ids_ = self.n_features_ = None
@@ -130,7 +195,24 @@ class ArrayEncoder:
         return self._encode(sequences, written, shape_of)
 
     def encode(self, X) -> EncodedArrays:
-        """Encode ``X`` with what was learned in :meth:`fit`."""
+        """Encode ``X`` with what was learned in :meth:`fit`.
+
+        Parameters
+        ----------
+        X : sequence of str, sequence of sequences, array-like or DataFrame
+            Input of the kind seen in :meth:`fit`.
+
+        Returns
+        -------
+        encoded : EncodedArrays
+            Every step of every sequence (``values``), each sequence's length
+            (``lengths``) and the token features (``features``), as numpy arrays.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is malformed or of another kind than in :meth:`fit`.
+        """
         X = _checked(X)
         self._check_same_kind(X.kind)
         if X.kind == v.IDS:
@@ -167,9 +249,7 @@ class ArrayEncoder:
                 return written, written
             return [[t.lower() for t in seq] for seq in written], written
         if X.kind == v.TEXT:
-            tokenize = (
-                TOKENIZERS[self.tokenizer] if isinstance(self.tokenizer, str) else self.tokenizer
-            )
+            tokenize = resolve_tokenizer(self.tokenizer)
             texts = [t.lower() for t in X.data] if self.lowercase else X.data
             sequences = [list(tokenize(t)) for t in texts]
         elif X.kind == v.TABLE:

@@ -23,12 +23,24 @@ MAX_WORD_CHARS = 32
 
 
 def word_shape(token: str, max_run: int = 4) -> str:
-    """The shape of a token: upper-case letters as ``X``, lower-case as ``x``, digits as ``d``.
+    """Return the shape of a token: upper-case as ``X``, lower-case as ``x``, digits as ``d``.
 
     Letters without case (CJK, Arabic, Thai, ...) become ``a``, combining marks are
     dropped, and other characters (punctuation, symbols) are kept. Runs of one symbol
     are cut at ``max_run``, so the shape keeps case, length class and punctuation but
     not the word itself.
+
+    Parameters
+    ----------
+    token : str
+        The token, as written (before any lowercasing).
+    max_run : int, default=4
+        The longest run of one symbol kept.
+
+    Returns
+    -------
+    shape : str
+        The token's shape.
 
     Examples
     --------

@@ -9,13 +9,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["TOKENIZERS", "char_tokenize", "whitespace_tokenize", "word_tokenize"]
+__all__ = [
+    "TOKENIZERS",
+    "char_tokenize",
+    "resolve_tokenizer",
+    "whitespace_tokenize",
+    "word_tokenize",
+]
 
 _WORD_PATTERN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
 def word_tokenize(text: str) -> list[str]:
     """Split ``text`` into words and punctuation marks.
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The words and punctuation marks, in order.
 
     Examples
     --------
@@ -28,6 +44,16 @@ def word_tokenize(text: str) -> list[str]:
 def char_tokenize(text: str) -> list[str]:
     """Split ``text`` into characters.
 
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The characters, in order.
+
     Examples
     --------
     >>> char_tokenize("abc")
@@ -38,6 +64,16 @@ def char_tokenize(text: str) -> list[str]:
 
 def whitespace_tokenize(text: str) -> list[str]:
     """Split ``text`` on whitespace (for already tokenized corpora).
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+
+    Returns
+    -------
+    tokens : list of str
+        The pieces between whitespace, in order.
 
     Examples
     --------
@@ -52,3 +88,14 @@ TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
     "char": char_tokenize,
     "whitespace": whitespace_tokenize,
 }
+
+
+def resolve_tokenizer(tokenizer: str | Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """The function a ``tokenizer`` parameter names: one of :data:`TOKENIZERS`, or itself.
+
+    Examples
+    --------
+    >>> resolve_tokenizer("char")("ab"), resolve_tokenizer(str.split)("a b")
+    (['a', 'b'], ['a', 'b'])
+    """
+    return TOKENIZERS[tokenizer] if isinstance(tokenizer, str) else tokenizer

@@ -50,6 +50,20 @@ class Vocabulary:
         """Build the vocabulary of the tokens seen at least ``min_freq`` times.
 
         Ties in frequency are broken alphabetically so the ids are reproducible.
+
+        Parameters
+        ----------
+        token_lists : iterable of sequences of str
+            The corpus, one token list per sequence.
+        min_freq : int, default=1
+            Keep only tokens seen at least this many times.
+        max_size : int or None, default=None
+            Keep only the ``max_size`` most frequent tokens (besides padding and unknown).
+
+        Returns
+        -------
+        vocabulary : Vocabulary
+            The most frequent tokens first.
         """
         counts = Counter()
         for tokens in token_lists:
@@ -67,7 +81,18 @@ class Vocabulary:
         return len(self.tokens)
 
     def encode(self, tokens: Sequence[str]) -> np.ndarray:
-        """Return the ids of ``tokens`` (unknown tokens map to 1)."""
+        """Return the ids of ``tokens`` (unknown tokens map to 1).
+
+        Parameters
+        ----------
+        tokens : sequence of str
+            The tokens of one sequence.
+
+        Returns
+        -------
+        ids : ndarray of shape (len(tokens),)
+            The int64 ids.
+        """
         index = self.index
         return np.fromiter(
             (index.get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens)

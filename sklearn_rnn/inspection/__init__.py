@@ -1,7 +1,7 @@
 """Looking inside a fitted estimator: its layers, its training curves, its hidden units."""
 
 from sklearn_rnn.inspection._plots import plot_hidden_states, plot_history
-from sklearn_rnn.inspection._summary import ModelSummary, summarize
+from sklearn_rnn.inspection._summary import summarize
 from sklearn_rnn.inspection._units import rank_units
 
-__all__ = ["ModelSummary", "plot_hidden_states", "plot_history", "rank_units", "summarize"]
+__all__ = ["plot_hidden_states", "plot_history", "rank_units", "summarize"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_rnn.encoding._tokenizers import TOKENIZERS
+from sklearn_rnn.encoding._tokenizers import resolve_tokenizer
+from sklearn_rnn.encoding._validation import _is_integer
 
 _METRICS = ("valid_acc", "valid_r2")
 
@@ -211,7 +212,7 @@ def _lines(wrap, n_steps: int, labels: list[str] | None) -> list[tuple[int, int]
         ends = [i + 1 for i, label in enumerate(labels) if label == _VISIBLE["\n"]]
         bounds = [0, *[end for end in ends if end < n_steps], n_steps]
         return list(zip(bounds[:-1], bounds[1:], strict=True))
-    if not isinstance(wrap, (int, np.integer)) or isinstance(wrap, bool) or wrap < 1:
+    if not _is_integer(wrap) or wrap < 1:
         raise ValueError(
             f"Invalid value for parameter 'wrap': expected an int >= 1, \"newline\" (for text) "
             f"or None, got {wrap!r}."
@@ -223,10 +224,7 @@ def _check_units(units, n_units: int) -> list[int]:
     if units is None:
         return list(range(n_units))
     chosen = [units] if np.ndim(units) == 0 else list(units)
-    if not chosen or not all(
-        isinstance(u, (int, np.integer)) and not isinstance(u, bool) and -n_units <= u < n_units
-        for u in chosen
-    ):
+    if not chosen or not all(_is_integer(u) and -n_units <= u < n_units for u in chosen):
         raise ValueError(
             f"Invalid value for parameter 'units': expected ints in [0, {n_units}) (the layer "
             f"has {n_units} units), got {units!r}."
@@ -239,7 +237,7 @@ def _step_labels(estimator, x, n_steps: int) -> list[str] | None:
     if isinstance(x, str):
         encoder = estimator.encoder_
         tokenizer = getattr(encoder, "tokenizer", "word")
-        tokenize = TOKENIZERS[tokenizer] if isinstance(tokenizer, str) else tokenizer
+        tokenize = resolve_tokenizer(tokenizer)
         tokens = list(tokenize(x))  # as written; the encoder may have lowercased them
         if len(tokens) != n_steps and getattr(encoder, "lowercase", False):
             tokens = list(tokenize(x.lower()))

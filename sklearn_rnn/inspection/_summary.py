@@ -75,6 +75,19 @@ def summarize(module: nn.Module, example_batch: dict) -> ModelSummary:
     Output shapes are shown with ``None`` for the batch dimension and ``steps`` for
     the time dimension (any length), as in Keras.
 
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The network, e.g. a fitted estimator's ``module_``.
+    example_batch : dict of str to torch.Tensor
+        Keyword arguments of one forward pass, ``inputs`` (batch, steps, ...) among them.
+
+    Returns
+    -------
+    summary : ModelSummary
+        One row per layer (name, type, output shape, parameter count) and the totals;
+        its ``repr`` is the table.
+
     Examples
     --------
     >>> from sklearn_rnn.nn import SequenceModel

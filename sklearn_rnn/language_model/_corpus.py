@@ -4,7 +4,8 @@ A corpus is one long string, a list of documents (strings) or a list of token li
 :class:`CorpusEncoder` learns a :class:`~sklearn_rnn.encoding.Vocabulary` whose id 2 is
 the document boundary ``<eos>``: each document is read after a boundary, so its first
 token is predicted too, and documents are joined into one stream with a boundary
-between them. Torch-free: numpy only.
+between them. The module uses numpy only, but importing it runs its package
+(:mod:`sklearn_rnn.language_model`, the estimator), which imports torch.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from sklearn_rnn.encoding._tokenizers import resolve_tokenizer
 from sklearn_rnn.encoding._vocabulary import PAD_TOKEN, UNK_ID, UNK_TOKEN, Vocabulary
 
 __all__ = ["BOUNDARY_ID", "BOUNDARY_TOKEN", "Corpus", "CorpusEncoder", "check_corpus"]
@@ -97,13 +99,6 @@ def _describe(doc) -> str:
     return f"a {type(doc).__name__}"
 
 
-def _tokenize_with(tokenizer) -> Callable[[str], list[str]]:
-    # Imported here: encoding.py imports torch, which this module does not need otherwise.
-    from sklearn_rnn.encoding._tokenizers import TOKENIZERS
-
-    return TOKENIZERS[tokenizer] if isinstance(tokenizer, str) else tokenizer
-
-
 class CorpusEncoder:
     """Documents -> token ids of a vocabulary learned in :meth:`fit`, and ids -> text.
 
@@ -156,7 +151,7 @@ class CorpusEncoder:
         if corpus.kind == TOKENS:
             docs = corpus.documents
             return [[t.lower() for t in doc] for doc in docs] if self.lowercase else docs
-        tokenize = _tokenize_with(self.tokenizer)
+        tokenize = resolve_tokenizer(self.tokenizer)
         texts = [t.lower() for t in corpus.documents] if self.lowercase else corpus.documents
         return [list(tokenize(text)) for text in texts]
 

@@ -321,8 +321,9 @@ class RNNLanguageModel(TrainingCore):
         return reading.layer_states(self, documents, layer % n_layers, cell_state)
 
     def tokenize(self, X) -> list[list[str]]:
-        """The tokens of each document as the model reads them (aligned with
-        :meth:`hidden_states`).
+        """Split each document into the tokens the model reads.
+
+        The tokens are aligned with :meth:`hidden_states`.
 
         Parameters
         ----------

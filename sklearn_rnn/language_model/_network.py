@@ -3,9 +3,9 @@
 Unlike the pooled and per-step networks of :mod:`sklearn_rnn.nn._networks` it takes and
 returns the recurrent state, so that a long text is read chunk after chunk (truncated
 backpropagation through time, and scoring or sampling any length). It reuses their
-parts: :class:`~sklearn_rnn.nn.InputLayer`, the fused ``nn.LSTM``/``nn.GRU``/
+parts: ``InputLayer``, the fused ``nn.LSTM``/``nn.GRU``/
 ``nn.RNN`` of :class:`~sklearn_rnn.nn.RNNCore` (its initialization) and
-:class:`~sklearn_rnn.nn.OutputHead` (float64 at inference). No training logic here.
+``OutputHead`` (float64 at inference). No training logic here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sklearn_rnn.nn._networks import RNN_CELLS, InputLayer, OutputHead, RNNCore
+from sklearn_rnn.nn._layer_states import single_layer, step_states
+from sklearn_rnn.nn._networks import InputLayer, OutputHead, RNNCore
 
 
 class LanguageModelNetwork(nn.Module):
@@ -81,27 +82,15 @@ class LanguageModelNetwork(nn.Module):
         """Every step's hidden (or LSTM cell) state of one layer, ``(B, T, H)``; eval only.
 
         The fused stack returns only the top layer's steps, so the layers are run one by
-        one with their own weights; the LSTM's cell state needs a step-by-step loop.
+        one with their own weights (the LSTM's cell states recomputed from its gates).
         """
         rnn = self.core.rnn
         x = self.input_layer(inputs)  # (B, T, E)
         for index in range(layer + 1):
             single = single_layer(rnn, index)
-            if index == layer and cell_state:
-                return _cell_states(single, x)
+            if index == layer:
+                return step_states(single, x, cell_state)  # (B, T, H)
             x, _ = single(x)  # (B, T, H)
-        return x
-
-
-def single_layer(rnn: nn.RNNBase, index: int) -> nn.RNNBase:
-    """Layer ``index`` of a fused stack as a one-layer module sharing its weights."""
-    cell = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru"}[type(rnn)]
-    input_size = rnn.input_size if index == 0 else rnn.hidden_size
-    single = RNN_CELLS[cell](input_size, rnn.hidden_size, batch_first=True)
-    with torch.no_grad():
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            getattr(single, f"{name}_l0").copy_(getattr(rnn, f"{name}_l{index}"))
-    return single.to(next(rnn.parameters()).device)
 
 
 _CELLS = {nn.RNN: nn.RNNCell, nn.LSTM: nn.LSTMCell, nn.GRU: nn.GRUCell}
@@ -118,11 +107,3 @@ def layer_cells(rnn: nn.RNNBase) -> list[nn.Module]:
                 getattr(cell, name).copy_(getattr(rnn, f"{name}_l{index}"))
         cells.append(cell.to(next(rnn.parameters()).device).eval())
     return cells
-
-
-def _cell_states(lstm: nn.LSTM, x: torch.Tensor) -> torch.Tensor:
-    state, cells = None, []
-    for t in range(x.shape[1]):
-        _, state = lstm(x[:, t : t + 1], state)
-        cells.append(state[1][0])  # (B, H)
-    return torch.stack(cells, dim=1)  # (B, T, H)

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
+from sklearn_rnn.encoding._validation import _is_integer, _is_real
 from sklearn_rnn.language_model._corpus import BOUNDARY_ID
 
 # Logit elements per chunk when scoring: a (B, T, V) float64 block of about 32 MB.
@@ -197,24 +198,24 @@ def check_sample_arguments(n_tokens, temperature, top_k) -> None:
         (
             "n_tokens",
             n_tokens,
-            isinstance(n_tokens, (int, np.integer)) and n_tokens >= 0,
+            _is_integer(n_tokens) and n_tokens >= 0,
             "an int >= 0",
         ),
         (
             "temperature",
             temperature,
-            isinstance(temperature, (int, float, np.number)) and 0 < temperature < math.inf,
+            _is_real(temperature) and 0 < temperature < math.inf,
             "a positive float",
         ),
         (
             "top_k",
             top_k,
-            top_k is None or (isinstance(top_k, (int, np.integer)) and top_k >= 1),
+            top_k is None or (_is_integer(top_k) and top_k >= 1),
             "an int >= 1 or None",
         ),
     ]
     for name, value, ok, expected in checks:
-        if not ok or isinstance(value, bool):
+        if not ok:
             raise ValueError(
                 f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
             )

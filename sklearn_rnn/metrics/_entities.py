@@ -152,7 +152,7 @@ def _entities(seq, scheme, mode):
 
 
 def get_entities(seq, scheme="IOB2", mode="default"):
-    """Entities (chunks) of one tag sequence.
+    """Return the entities (chunks) of one tag sequence.
 
     Parameters
     ----------

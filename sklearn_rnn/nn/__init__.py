@@ -4,24 +4,7 @@ These are plain :class:`torch.nn.Module` classes. The estimators build them from
 encoders learned; a user can pass one (or their own) as ``module``.
 """
 
-from sklearn_rnn.nn._convolution import ConvBranch
 from sklearn_rnn.nn._crf import LinearChainCRF
-from sklearn_rnn.nn._networks import (
-    InputLayer,
-    OutputHead,
-    Pooling,
-    RNNCore,
-    SequenceModel,
-    TaggerModel,
-)
+from sklearn_rnn.nn._networks import RNNCore, SequenceModel, TaggerModel
 
-__all__ = [
-    "ConvBranch",
-    "InputLayer",
-    "LinearChainCRF",
-    "OutputHead",
-    "Pooling",
-    "RNNCore",
-    "SequenceModel",
-    "TaggerModel",
-]
+__all__ = ["LinearChainCRF", "RNNCore", "SequenceModel", "TaggerModel"]

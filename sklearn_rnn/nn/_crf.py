@@ -241,6 +241,12 @@ class LinearChainCRF(nn.Module):
     def scores(self) -> CRFScores:
         """The transition, start and end scores as numpy arrays (for the numpy decoding).
 
+        Returns
+        -------
+        CRFScores
+            ``transitions`` ``(C, C)``, ``start_transitions`` and ``end_transitions``
+            ``(C,)`` float arrays.
+
         Examples
         --------
         >>> LinearChainCRF(3).scores().transitions.shape

@@ -111,6 +111,23 @@ class RNNCore(nn.Module):
     summed, so the model is the same with fewer parameters; for ``"gru"`` the count
     matches Keras' ``GRU(reset_after=False)``.
 
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell.
+    input_size : int
+        Features per input step.
+    hidden_size : int
+        Hidden units per direction and layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions; the output joins both.
+    dropout : float, default=0.0
+        Dropout between the layers.
+    single_bias : bool, default=False
+        Drop the hidden-to-hidden bias (one bias vector per gate).
+
     Examples
     --------
     >>> _ = torch.manual_seed(0)
@@ -163,6 +180,7 @@ class RNNCore(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Start recurrent weights orthogonal (per gate) and LSTM forget-gate biases at 1."""
         for name, param in self.named_parameters():
             if "weight_hh" in name:
                 for gate in param.data.chunk(param.shape[0] // self.hidden_size, 0):
@@ -272,15 +290,27 @@ class SequenceModel(nn.Module):
         Output units: classes (classifier/tagger) or targets (regressor).
     n_ids, n_features : int or None
         What the input layer reads: a vocabulary of ids, or float steps.
-    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim, single_bias
-        As in the estimators.
-    sparse_embeddings : bool
-        Sparse embedding gradients (see ``InputLayer``).
-    pooling : {"last", "mean", "max"} or None
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    hidden_size : int, default=128
+        Hidden units per direction and layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    dropout : float, default=0.0
+        Dropout between the layers.
+    embedding_dim : int, default=100
+        Size of the embedding of ids (unused for float steps).
+    pooling : {"last", "mean", "max"} or None, default="last"
         How steps are reduced to one vector; None gives one output per step.
-    conv_blocks : sequence of (int, int) or None
+    single_bias : bool, default=False
+        One bias vector per gate (see :class:`RNNCore`).
+    sparse_embeddings : bool, default=False
+        Sparse embedding gradients (see ``InputLayer``).
+    conv_blocks : sequence of (int, int) or None, default=None
         ``(filters, width)`` of convolution blocks reading the input beside the core
-        (:class:`~sklearn_rnn.nn.ConvBranch`); their mean over real steps (their
+        (``ConvBranch``); their mean over real steps (their
         step outputs, without pooling) joins the core's output. None: no convolutions.
 
     Examples
@@ -378,8 +408,20 @@ class TaggerModel(nn.Module):
         Number of tags.
     n_ids, n_features : int or None
         What the input layer reads: a vocabulary of ids, or float steps.
-    cell, hidden_size, num_layers, bidirectional, dropout, embedding_dim, single_bias
-        As in the estimators.
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    hidden_size : int, default=128
+        Hidden units per direction and layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    bidirectional : bool, default=True
+        Read each sequence in both directions.
+    dropout : float, default=0.0
+        Dropout between the layers.
+    embedding_dim : int, default=100
+        Size of the embedding of ids (unused for float steps).
+    single_bias : bool, default=False
+        One bias vector per gate (see :class:`RNNCore`).
     sparse_embeddings : bool, default=False
         Sparse gradients for the word embedding table (see ``InputLayer``).
     n_chars : int or None, default=None

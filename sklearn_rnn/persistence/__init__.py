@@ -33,13 +33,7 @@ vocabulary, so a refit of a loaded model on new text has no pretrained vectors f
 words outside that vocabulary. Suggested file suffix: ``.sklearn_rnn``.
 """
 
-from sklearn_rnn.exceptions import ModelFileError
-
-# The archive's constants are importable from here too, without being in ``__all__``.
-from sklearn_rnn.persistence._container import CONFIG_NAME as CONFIG_NAME
-from sklearn_rnn.persistence._container import FORMAT_NAME as FORMAT_NAME
-from sklearn_rnn.persistence._container import FORMAT_VERSION, read_config
-from sklearn_rnn.persistence._container import WEIGHTS_NAME as WEIGHTS_NAME
+from sklearn_rnn.persistence._container import read_config
 from sklearn_rnn.persistence._save_load import load, save
 
-__all__ = ["FORMAT_VERSION", "ModelFileError", "load", "read_config", "save"]
+__all__ = ["load", "read_config", "save"]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import uuid
 import zipfile
 import zlib
 
 import safetensors.torch
 import torch
 
-from sklearn_rnn._strict_json import strict_json_loads
+from sklearn_rnn._files import atomic_write, check_format_header, strict_json_loads
 from sklearn_rnn._version import __version__
 from sklearn_rnn.exceptions import ModelFileError
 
@@ -69,22 +68,14 @@ def _write_model_file(path: str, body: dict, tensors: dict[str, torch.Tensor]) -
 
 
 def _write_archive(path: str, config: bytes, weights: bytes) -> None:
-    # A new file beside the target (normal permissions, same file system), then renamed.
-    tmp = f"{path}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        with open(tmp, "xb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            # A fixed timestamp: the same model gives the same bytes.
-            info = zipfile.ZipInfo(CONFIG_NAME, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, config)
-            info = zipfile.ZipInfo(WEIGHTS_NAME, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, weights)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_write(path) as handle, zipfile.ZipFile(handle, "w") as archive:
+        # A fixed timestamp: the same model gives the same bytes.
+        info = zipfile.ZipInfo(CONFIG_NAME, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, config)
+        info = zipfile.ZipInfo(WEIGHTS_NAME, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_STORED
+        archive.writestr(info, weights)
 
 
 # -- reading --------------------------------------------------------------------------
@@ -156,22 +147,22 @@ def _parse_config(data: bytes, path: str) -> dict:
         config = strict_json_loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _corrupted(path, f"{CONFIG_NAME} is not valid JSON ({exc})") from exc
-    if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
-        raise ModelFileError(
+    return check_format_header(
+        config,
+        FORMAT_NAME,
+        FORMAT_VERSION,
+        not_ours=lambda: ModelFileError(
             f"{path!r} is not a sklearn_rnn model file: {CONFIG_NAME} does not name the "
             f"{FORMAT_NAME!r} format."
-        )
-    version = config.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _corrupted(path, f"invalid format version {version!r}")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
+        ),
+        corrupted=lambda detail: _corrupted(path, detail),
+        too_new=lambda version: ModelFileError(
             f"{path!r} was saved by format version {version} (sklearn_rnn "
             f"{config.get('library_version')!r}); this library (sklearn_rnn "
             f"{_library_version()}) reads format version {FORMAT_VERSION} and older. "
             "Upgrade sklearn_rnn to load it."
-        )
-    return config
+        ),
+    )
 
 
 # The same-package readers of a model file's raw parts, for debugging and tests.

@@ -355,7 +355,7 @@ class RNNSeq2Seq(SequenceEstimator):
         Returns
         -------
         ndarray of shape (n_samples,)
-            float64 log-probabilities, the end of sequence included.
+            The float64 log-probabilities, the end of sequence included.
         """
         check_is_fitted(self)
         checked = self._check_X(X, reset=False)

@@ -37,6 +37,19 @@ def export_onnx(estimator, path, *, check: bool = True) -> None:
         For what the exporter does not cover, named in the message: a custom
         ``module``, a callable ``tokenizer``, or an architecture option it does
         not know.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn_rnn import RNNRegressor
+    >>> from sklearn_rnn.serving import ONNXPredictor, export_onnx
+    >>> X, y = [[0.0, 1.0, 2.0], [1.0, 0.0], [2.0, 2.0, 1.0]], [3.0, 1.0, 5.0]
+    >>> reg = RNNRegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     export_onnx(reg, os.path.join(tmp, "model.onnx"))
+    ...     served = ONNXPredictor(os.path.join(tmp, "model.onnx"))
+    >>> served.predict(X).shape
+    (3,)
     """
     # Imported when called: exporting reads the torch network; serving never does.
     from sklearn_rnn.serving._export import export_onnx as export

@@ -21,6 +21,7 @@ from onnx import TensorProto
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from sklearn_rnn._files import atomic_write
 from sklearn_rnn._targets import CRFScores
 from sklearn_rnn._version import __version__
 from sklearn_rnn.nn._convolution import ConvBranch, MaskedBatchNorm1d
@@ -89,7 +90,8 @@ def export_onnx(estimator, path: str | os.PathLike, *, check: bool = True) -> No
     payload = onnx_model.SerializeToString()
     if check:
         _check_against_network(estimator, payload, [name for name, _, _ in inputs])
-    _write_atomically(os.fspath(path), payload)
+    with atomic_write(path) as handle:
+        handle.write(payload)
 
 
 # -- what is covered -----------------------------------------------------------------
@@ -404,15 +406,3 @@ def _probe_batch(estimator, names: list[str]) -> dict[str, np.ndarray]:
     if "shapes" in names:
         batch["shapes"] = rng.integers(1, len(encoder.shape_vocabulary_), (5, 7)) * mask
     return {k: v if v.dtype == np.float32 else v.astype(np.int64) for k, v in batch.items()}
-
-
-def _write_atomically(path: str, payload: bytes) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise

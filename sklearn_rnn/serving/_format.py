@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from sklearn_rnn._strict_json import strict_json_loads
+from sklearn_rnn._files import check_format_header, strict_json_loads
 from sklearn_rnn._targets import TARGET_ENCODERS, CRFScores, TargetState
 from sklearn_rnn.encoding._array_encoder import ArrayEncoder
 from sklearn_rnn.encoding._vocabulary import Vocabulary
@@ -105,16 +105,17 @@ def parse_metadata(text: str | None, path: str) -> dict:
         document = strict_json_loads(text)
     except (ValueError, RecursionError) as exc:
         raise _corrupted(path, f"its metadata is not valid JSON ({exc})") from exc
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise _corrupted(path, f"its metadata does not name the {FORMAT_NAME!r} format")
-    version = document.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _corrupted(path, f"invalid format version {version!r}")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
+    check_format_header(
+        document,
+        FORMAT_NAME,
+        FORMAT_VERSION,
+        not_ours=lambda: _corrupted(path, f"its metadata does not name the {FORMAT_NAME!r} format"),
+        corrupted=lambda detail: _corrupted(path, detail),
+        too_new=lambda version: ModelFileError(
             f"{path!r} was exported by format version {version}; this sklearn_rnn reads "
             f"version {FORMAT_VERSION} and older. Upgrade sklearn_rnn to serve it."
-        )
+        ),
+    )
     if document.get("task") not in TASKS:
         raise _corrupted(path, f"unknown task {document.get('task')!r}")
     return document

@@ -6,7 +6,7 @@ at inference. Padding stays harmless the same way: each recurrent layer is one O
 ``RNN``/``LSTM``/``GRU`` node given the ``sequence_lens``, so the forward direction
 stops and the backward direction starts at each sequence's own last step; pooling
 reads the final states (``"last"``) or masks the padded steps (``"mean"``/``"max"``);
-the output layer runs in float64, as :class:`~sklearn_rnn.nn.OutputHead` does.
+the output layer runs in float64, as ``OutputHead`` does.
 Recurrent layers run time-major (``(T, B, ...)``), ONNX's layout.
 """
 
@@ -127,7 +127,7 @@ class GraphBuilder:
 
         Each block is a ``Conv`` (its ``"same"`` padding, ``pads``), the evaluation-mode
         ``BatchNormalization`` (``norm``: scale, bias, mean, var, eps) and ``Relu``, with the
-        padded steps zeroed after it as :class:`~sklearn_rnn.nn.ConvBranch` does.
+        padded steps zeroed after it as ``ConvBranch`` does.
         """
         mask = self.op("Cast", [self.step_mask(x_tm, lengths)], to=TensorProto.FLOAT)
         mask = self.op("Transpose", [mask], perm=[1, 2, 0])  # (B, 1, T)
