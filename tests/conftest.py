@@ -11,10 +11,25 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from sklearn_rnn import RNNClassifier
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT.parent / "shared" / "data"
+
+# -- the tests' training settings ----------------------------------------------------------
+
+#: The smallest settings that exercise a whole fit: one epoch of a 4-unit network. A test
+#: that needs a model that learns asks for more at the call, and says why:
+#: ``RNNTagger(**{**TINY[RNNTagger], "max_epochs": 20})``.
+TINY = {
+    RNNClassifier: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNRegressor: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNTagger: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNSeq2Seq: dict(hidden_size=4, embedding_dim=4, max_epochs=1, beam_size=2, random_state=0),
+    RNNLanguageModel: dict(
+        hidden_size=4, embedding_dim=4, max_epochs=1, bptt=8, batch_size=4, random_state=0
+    ),
+}
 
 
 @pytest.fixture(autouse=True)
