@@ -19,8 +19,8 @@ DATA_DIR = ROOT.parent / "shared" / "data"
 # -- the tests' training settings ----------------------------------------------------------
 
 #: The smallest settings that exercise a whole fit: one epoch of a 4-unit network. A test
-#: that needs a model that learns asks for more at the call, and says why:
-#: ``RNNTagger(**{**TINY[RNNTagger], "max_epochs": 20})``.
+#: that needs more (a model that learns, several batches) asks for it at the call and says
+#: why: ``tiny(RNNTagger, max_epochs=20)``.
 TINY = {
     RNNClassifier: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
     RNNRegressor: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
@@ -30,6 +30,14 @@ TINY = {
         hidden_size=4, embedding_dim=4, max_epochs=1, bptt=8, batch_size=4, random_state=0
     ),
 }
+
+#: What a model needs to learn the ``texts`` fixture (and the like) in three epochs.
+LEARNS = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
+
+
+def tiny(cls, **params):
+    """``cls`` with the settings of ``TINY``, changed by ``params``."""
+    return cls(**{**TINY[cls], **params})
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +106,7 @@ def texts():
 def fitted_text_classifier(texts):
     """A tiny RNNClassifier fitted on ``texts``; for tests that only read it (predict,
     pickle, clone, history), never for ones that refit or set its parameters."""
-    return RNNClassifier(hidden_size=16, max_epochs=3, lr=0.01, random_state=0).fit(*texts)
+    return RNNClassifier(**LEARNS).fit(*texts)
 
 
 # -- the example and benchmark scripts -----------------------------------------------------

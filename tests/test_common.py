@@ -474,8 +474,9 @@ def _call_initialize(est, toy, tmp_path):
 
 def _call_initialize_part(name: str, attribute: str) -> Callable:
     def call(est, toy, tmp_path):
+        before = getattr(est, attribute)
         assert getattr(est, name)() is est
-        assert getattr(est, attribute) is not None
+        assert getattr(est, attribute) is not before  # built anew
         assert _n_rows(_predictions(est, toy.X_new)) > 0
 
     return call

@@ -286,14 +286,17 @@ def test_classifier_starts_from_the_language_model():
 
 
 def test_hidden_state_heatmap(fitted):
-    plotting = pytest.importorskip("sklearn_rnn.inspection._plots")
-    if not hasattr(plotting, "plot_hidden_states"):
-        pytest.skip("plot_hidden_states not available")
+    pytest.importorskip("matplotlib")
     import matplotlib
 
+    from sklearn_rnn.inspection import plot_hidden_states
+
     matplotlib.use("Agg")
-    ax = plotting.plot_hidden_states(fitted, "the cat sat", units=[0, 3])
-    assert ax is not None
+    ax = plot_hidden_states(fitted, "the cat sat", units=[0, 3])
+    assert ax.images[0].get_array().shape == (2, len("the cat sat"))  # (units, characters)
+    np.testing.assert_allclose(  # unit 3's row is its state after each character
+        ax.images[0].get_array()[1], fitted.hidden_states("the cat sat")[0][:, 3], rtol=1e-6
+    )
 
 
 def test_kneser_ney_baseline_is_a_distribution(load_script):
