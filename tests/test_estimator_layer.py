@@ -49,7 +49,7 @@ def test_fresh_fit_forgets_the_sparse_optimizer():
 
 
 def test_fresh_fit_forgets_pretrained_token_count():
-    vectors = {"great": np.ones(8), "bad": -np.ones(8)}
+    vectors = {"great": np.ones(4), "bad": -np.ones(4)}  # of embedding_dim
     clf = RNNClassifier(embeddings=vectors, **SMALL).fit(TEXTS, LABELS)
     assert clf.n_pretrained_tokens_ == 2
     clf.set_params(embeddings=None).fit(TEXTS, LABELS)
@@ -164,7 +164,9 @@ def test_epoch_scoring_roc_auc_on_training_and_validation_data():
 
 def test_epoch_scoring_with_string_labels_compares_user_labels():
     scorer = EpochScoring("accuracy", on_train=True, name="train_accuracy")
-    clf = RNNClassifier(callbacks=[scorer], **{**SMALL, "max_epochs": 20, "lr": 0.01})
+    # A model that learns the texts: its score is compared with the callback's.
+    learns = {**SMALL, "hidden_size": 8, "embedding_dim": 8, "max_epochs": 20, "lr": 0.01}
+    clf = RNNClassifier(callbacks=[scorer], **learns)
     clf.fit(TEXTS, LABELS)
     assert clf.history[-1, "train_accuracy"] == clf.score(TEXTS, LABELS) > 0.9
 

@@ -204,7 +204,7 @@ def test_routed_optimizer_params_and_class_weight(tmp_path):
 
 
 def test_pretrained_frozen_embeddings(tmp_path):
-    vectors = {"great": np.full(8, 0.5), "bad": -np.ones(8), "unused": np.zeros(8)}
+    vectors = {"great": np.full(4, 0.5), "bad": -np.ones(4), "unused": np.zeros(4)}  # embedding_dim
     clf = tiny(RNNClassifier, embeddings=vectors, freeze_embeddings=True)
     clf.fit(TEXTS, TEXT_LABELS)
     loaded = _round_trip(clf, tmp_path)

@@ -11,9 +11,15 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger
 from sklearn_rnn._base._sample_weight import check_sample_weight
 
-# Three epochs at lr=0.01 so weights visibly move the model; no early stopping, which would
-# hold out (weighted) samples.
-FAST = {**TINY[RNNClassifier], "max_epochs": 3, "lr": 0.01, "early_stopping": False}
+# Eight units, three epochs at lr=0.01: the model learns the data, so weights visibly move
+# it; no early stopping, which would hold out (weighted) samples.
+FAST = {
+    **TINY[RNNClassifier],
+    "hidden_size": 8,
+    "max_epochs": 3,
+    "lr": 0.01,
+    "early_stopping": False,
+}
 
 
 @pytest.fixture(scope="module")
