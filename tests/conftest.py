@@ -25,7 +25,7 @@ TINY = {
     RNNClassifier: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
     RNNRegressor: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
     RNNTagger: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
-    RNNSeq2Seq: dict(hidden_size=4, embedding_dim=4, max_epochs=1, beam_size=2, random_state=0),
+    RNNSeq2Seq: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
     RNNLanguageModel: dict(
         hidden_size=4, embedding_dim=4, max_epochs=1, bptt=8, batch_size=4, random_state=0
     ),
