@@ -11,10 +11,33 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from sklearn_rnn import RNNClassifier
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT.parent / "shared" / "data"
+
+# -- the tests' training settings ----------------------------------------------------------
+
+#: The smallest settings that exercise a whole fit: one epoch of a 4-unit network. A test
+#: that needs more (a model that learns, several batches) asks for it at the call and says
+#: why: ``tiny(RNNTagger, max_epochs=20)``.
+TINY = {
+    RNNClassifier: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNRegressor: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNTagger: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNSeq2Seq: dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0),
+    RNNLanguageModel: dict(
+        hidden_size=4, embedding_dim=4, max_epochs=1, bptt=8, batch_size=4, random_state=0
+    ),
+}
+
+#: What a model needs to learn the ``texts`` fixture (and the like) in three epochs.
+LEARNS = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
+
+
+def tiny(cls, **params):
+    """``cls`` with the settings of ``TINY``, changed by ``params``."""
+    return cls(**{**TINY[cls], **params})
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +106,7 @@ def texts():
 def fitted_text_classifier(texts):
     """A tiny RNNClassifier fitted on ``texts``; for tests that only read it (predict,
     pickle, clone, history), never for ones that refit or set its parameters."""
-    return RNNClassifier(hidden_size=16, max_epochs=3, lr=0.01, random_state=0).fit(*texts)
+    return RNNClassifier(**LEARNS).fit(*texts)
 
 
 # -- the example and benchmark scripts -----------------------------------------------------

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from conftest import tiny  # tests/ is on sys.path
 from sklearn.exceptions import NotFittedError
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_size=4, max_epochs=1, random_state=0)
 rng = np.random.RandomState(0)
 SERIES = rng.randn(6, 5, 2)
 TEXTS = ["good film", "bad film", "fine", "awful", "great", "poor"]
@@ -48,7 +48,7 @@ FIT_CASES = [
 def test_bad_X_in_fit(Estimator, case):
     _, X, y, exception, match = case
     with pytest.raises(exception, match=match):
-        Estimator(**FAST).fit(X, y)
+        tiny(Estimator).fit(X, y)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_bad_X_in_fit(Estimator, case):
 )
 def test_bad_classifier_targets(y, exception, match):
     with pytest.raises(exception, match=match):
-        RNNClassifier(**FAST).fit(SERIES, y)
+        tiny(RNNClassifier).fit(SERIES, y)
 
 
 @pytest.mark.parametrize(
@@ -79,11 +79,11 @@ def test_bad_classifier_targets(y, exception, match):
 )
 def test_bad_regressor_targets(y, exception, match):
     with pytest.raises(exception, match=match):
-        RNNRegressor(**FAST).fit(SERIES, y)
+        tiny(RNNRegressor).fit(SERIES, y)
 
 
 def test_regressor_y_columns_differ_in_partial_fit():
-    reg = RNNRegressor(**FAST).fit(SERIES, rng.randn(6, 2))
+    reg = tiny(RNNRegressor).fit(SERIES, rng.randn(6, 2))
     with pytest.raises(ValueError, match="target columns"):
         reg.partial_fit(SERIES, rng.randn(6, 3))
 
@@ -99,7 +99,7 @@ def test_regressor_y_columns_differ_in_partial_fit():
     ],
 )
 def test_not_fitted(Estimator, method):
-    est = Estimator(**FAST)
+    est = tiny(Estimator)
     args = (SERIES, LABELS) if method == "score" else (SERIES,)
     with pytest.raises(NotFittedError):
         getattr(est, method)(*args)
@@ -111,23 +111,23 @@ def test_regressor_has_no_predict_proba():
 
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_different_number_of_features_at_predict(Estimator):
-    est = Estimator(**FAST).fit(SERIES, LABELS)
+    est = tiny(Estimator).fit(SERIES, LABELS)
     with pytest.raises(ValueError, match="3 features per step, but .* fitted with 2"):
         est.predict(rng.randn(2, 5, 3))
-    table = Estimator(**FAST).fit(SERIES[:, :, 0], LABELS)
+    table = tiny(Estimator).fit(SERIES[:, :, 0], LABELS)
     with pytest.raises(ValueError, match="X has 4 features, but .* expecting 5"):
         table.predict(rng.randn(2, 4))
 
 
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_other_input_kind_at_predict(Estimator):
-    est = Estimator(**FAST).fit(TEXTS, LABELS)
+    est = tiny(Estimator).fit(TEXTS, LABELS)
     with pytest.raises(ValueError, match="fitted on text"):
         est.predict(SERIES)
 
 
 def test_labels_unseen_in_fit_at_score():
-    clf = RNNClassifier(**FAST).fit(SERIES, LABELS)
+    clf = tiny(RNNClassifier).fit(SERIES, LABELS)
     # Scoring against a label the model never saw is allowed (it is simply never right).
     assert clf.score(SERIES, [2, 2, 2, 2, 2, 2]) == 0.0
     right = int((clf.predict(SERIES)[3:] == LABELS[3:]).sum())
@@ -164,14 +164,14 @@ HYPERPARAMETER_CASES = [
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 @pytest.mark.parametrize("name, value", HYPERPARAMETER_CASES)
 def test_invalid_hyperparameter_names_parameter(Estimator, name, value):
-    est = Estimator(**FAST).set_params(**{name: value})  # init and set_params never raise
+    est = tiny(Estimator).set_params(**{name: value})  # init and set_params never raise
     with pytest.raises(ValueError, match=f"'{name}'"):
         est.fit(SERIES, LABELS)
 
 
 def test_class_weight_for_unknown_label():
     with pytest.raises(ValueError, match="class_weight"):
-        RNNClassifier(**FAST, class_weight={7: 2.0}).fit(SERIES, LABELS)
+        tiny(RNNClassifier, class_weight={7: 2.0}).fit(SERIES, LABELS)
 
 
 def test_cuda_requested_without_cuda():
@@ -180,12 +180,12 @@ def test_cuda_requested_without_cuda():
     if torch.cuda.is_available():
         pytest.skip("CUDA is available here")
     with pytest.raises(ValueError, match="'device'.*CUDA is not available"):
-        RNNClassifier(**FAST, device="cuda").fit(SERIES, LABELS)
+        tiny(RNNClassifier, device="cuda").fit(SERIES, LABELS)
 
 
 def test_valid_unusual_text_works():
     X = ["", "🎬🍿", "naïve café", "   ", "x" * 500, "日本語のテキスト"]
-    clf = RNNClassifier(**FAST).fit(X, LABELS)
+    clf = tiny(RNNClassifier).fit(X, LABELS)
     assert clf.predict(X + ["never seen"]).shape == (7,)
 
 
@@ -193,6 +193,6 @@ def test_dataframe_inputs_not_modified():
     X = pd.DataFrame(rng.randn(6, 4))
     y = pd.Series(LABELS, index=list("abcdef"))
     X_copy, y_copy = X.copy(), y.copy()
-    RNNClassifier(**FAST).fit(X, y)
+    tiny(RNNClassifier).fit(X, y)
     pd.testing.assert_frame_equal(X, X_copy)
     pd.testing.assert_series_equal(y, y_copy)

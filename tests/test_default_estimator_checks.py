@@ -2,7 +2,8 @@
 
 The checks that score a fit on scikit-learn's toy problems are the ones a default that
 trains too little fails (``check_regressors_train`` did with a fixed 10 epochs); they run
-in the default suite. The whole set of checks on default instances is ``slow``;
+in the default suite. The whole set of checks on default instances of all five estimators
+(with the expected failures of ``tests/test_estimator_checks.py``) is ``slow``;
 ``tests/test_estimator_checks.py`` runs all of them on short fits in the default run.
 """
 
@@ -15,7 +16,7 @@ from sklearn.utils.estimator_checks import (
 )
 from test_estimator_checks import expected_failed_checks  # tests/ is on sys.path
 
-from sklearn_rnn import RNNClassifier, RNNRegressor
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
 
 
 @pytest.mark.parametrize(
@@ -33,7 +34,13 @@ def test_default_regressor_learns_the_toy_problem():
 
 @pytest.mark.slow
 @parametrize_with_checks(
-    [RNNClassifier(random_state=0), RNNRegressor(random_state=0)],
+    [
+        RNNClassifier(random_state=0),
+        RNNRegressor(random_state=0),
+        RNNTagger(random_state=0),
+        RNNSeq2Seq(random_state=0),
+        RNNLanguageModel(random_state=0),
+    ],
     expected_failed_checks=expected_failed_checks,
 )
 def test_all_checks_on_default_instances(estimator, check):

@@ -5,11 +5,11 @@ import copy
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny  # tests/ is on sys.path
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_size=8, max_epochs=2, random_state=0)
 LABELS = ["pos", "neg", "pos", "neg"]
 
 
@@ -36,7 +36,7 @@ def _inputs():
 def test_classifier_accepts_input_kind(kind):
     X = _inputs()[kind]
     before = copy.deepcopy(X)
-    clf = RNNClassifier(**FAST).fit(X, LABELS)
+    clf = tiny(RNNClassifier).fit(X, LABELS)
     proba = clf.predict_proba(X)
     assert proba.shape == (4, 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -48,7 +48,7 @@ def test_classifier_accepts_input_kind(kind):
 def test_regressor_accepts_input_kind(kind):
     X = _inputs()[kind]
     y = np.array([0.5, -1.0, 2.0, 10.0])
-    reg = RNNRegressor(**FAST).fit(X, y)
+    reg = tiny(RNNRegressor).fit(X, y)
     assert reg.predict(X).shape == (4,)
 
 
@@ -70,7 +70,7 @@ def test_unknown_tokens_and_empty_strings_at_predict(fitted_text_classifier):
 
 
 def test_unseen_ids_map_to_unknown():
-    clf = RNNClassifier(**FAST).fit([[1, 2], [3], [2, 2], [1]], LABELS)
+    clf = tiny(RNNClassifier).fit([[1, 2], [3], [2, 2], [1]], LABELS)
     np.testing.assert_allclose(
         clf.predict_proba([[10_000]]), clf.predict_proba([[9_999]]), rtol=1e-6
     )
@@ -89,21 +89,21 @@ def test_max_len_keeps_the_first_steps(kind):
     inputs = _inputs()
     inputs["id arrays"] = [np.array(seq, dtype=np.int32) for seq in inputs["id lists"]]
     X = inputs[kind]
-    cut = RNNClassifier(max_len=2, **FAST).fit(X, LABELS)
-    manual = RNNClassifier(**FAST).fit(_cut(X, 2), LABELS)
+    cut = tiny(RNNClassifier, max_len=2).fit(X, LABELS)
+    manual = tiny(RNNClassifier).fit(_cut(X, 2), LABELS)
     assert cut.encoder_.transform(X).lengths.max() == 2
     np.testing.assert_allclose(cut.predict_proba(X), manual.predict_proba(_cut(X, 2)), rtol=1e-5)
 
 
 def test_numeric_series_of_other_lengths_at_predict():
     rng = np.random.RandomState(0)
-    reg = RNNRegressor(**FAST).fit(rng.randn(8, 10, 3), rng.randn(8))
+    reg = tiny(RNNRegressor).fit(rng.randn(8, 10, 3), rng.randn(8))
     assert reg.predict([rng.randn(40, 3), rng.randn(2, 3)]).shape == (2,)
 
 
 def test_standardization_statistics_are_stored():
     X = np.random.RandomState(0).randn(20, 5, 2) * [10.0, 0.1] + [100.0, -3.0]
-    reg = RNNRegressor(**FAST).fit(X, np.arange(20.0))
+    reg = tiny(RNNRegressor).fit(X, np.arange(20.0))
     np.testing.assert_allclose(reg.encoder_.mean_, [100.0, -3.0], atol=3)
     np.testing.assert_allclose(reg.encoder_.scale_, [10.0, 0.1], rtol=0.3)
 
@@ -124,7 +124,7 @@ def test_regressor_multi_output_in_user_units():
 )
 def test_any_hashable_label_type(labels):
     X = np.random.RandomState(0).randn(4, 5, 1)
-    clf = RNNClassifier(**FAST).fit(X, labels)
+    clf = tiny(RNNClassifier).fit(X, labels)
     assert clf.classes_.tolist() == sorted(set(labels))
     assert clf.predict(X).dtype == np.asarray(labels).dtype
 
@@ -144,7 +144,7 @@ def test_any_hashable_label_type(labels):
 def test_label_dtype_kept_as_logistic_regression_keeps_it(labels):
     # classes_ and predict in the dtype LogisticRegression gives: object labels stay object.
     X = np.random.RandomState(0).randn(4, 5, 1)
-    clf = RNNClassifier(**FAST).fit(X, labels)
+    clf = tiny(RNNClassifier).fit(X, labels)
     reference = LogisticRegression().fit(X[:, :, 0], labels)
     assert clf.classes_.dtype == reference.classes_.dtype
     assert clf.predict(X).dtype == reference.predict(X[:, :, 0]).dtype
@@ -153,6 +153,6 @@ def test_label_dtype_kept_as_logistic_regression_keeps_it(labels):
 
 def test_feature_names_in_from_dataframe():
     X = pd.DataFrame(np.random.RandomState(0).randn(6, 4), columns=["t0", "t1", "t2", "t3"])
-    clf = RNNClassifier(**FAST).fit(X, LABELS + LABELS[:2])
+    clf = tiny(RNNClassifier).fit(X, LABELS + LABELS[:2])
     assert clf.feature_names_in_.tolist() == ["t0", "t1", "t2", "t3"]
     assert clf.n_features_in_ == 4

@@ -8,6 +8,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from conftest import tiny  # tests/ is on sys.path
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
@@ -17,12 +18,14 @@ from sklearn_rnn.language_model._streams import StreamBatches, TokenStream
 
 # A text with structure an RNN learns in seconds: words in a fixed order.
 PATTERN = "the cat sat on the mat. "
-SMALL = dict(hidden_size=32, embedding_dim=8, bptt=16, batch_size=8, lr=0.02, random_state=0)
+# What learning PATTERN takes beyond conftest.TINY: 32 units, longer chunks, a higher lr
+# (epochs at each call).
+SMALL = dict(hidden_size=32, embedding_dim=8, bptt=16, batch_size=8, lr=0.02)
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    return RNNLanguageModel(**SMALL, max_epochs=12).fit(PATTERN * 40)
+    return tiny(RNNLanguageModel, **SMALL, max_epochs=12).fit(PATTERN * 40)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,9 @@ def test_hidden_states_align_with_tokens(fitted):
 
 
 def test_hidden_states_of_each_layer():
-    lm = RNNLanguageModel(**{**SMALL, "hidden_size": 8}, num_layers=2, cell="gru", max_epochs=1)
+    lm = tiny(
+        RNNLanguageModel, **{**SMALL, "hidden_size": 8}, num_layers=2, cell="gru", max_epochs=1
+    )
     lm.fit(PATTERN * 10)
     bottom, top = lm.hidden_states("the cat", layer=0)[0], lm.hidden_states("the cat")[0]
     assert bottom.shape == top.shape == (7, 8) and not np.allclose(bottom, top)
@@ -137,12 +142,12 @@ def test_state_is_carried_across_chunks(fitted):
 
 def test_word_level_and_token_lists():
     docs = ["the cat sat", "the dog sat", "a cat ran"] * 20
-    lm = RNNLanguageModel(**SMALL, tokenizer="word", max_epochs=3).fit(docs)
+    lm = tiny(RNNLanguageModel, **SMALL, tokenizer="word", max_epochs=3).fit(docs)
     assert "cat" in lm.classes_ and lm.classes_[1] == "<eos>"
     sample = lm.sample(4, prompt="the cat", random_state=0)
     assert sample.startswith("the cat ") and len(sample.split()) == 6
     tokens = [d.split() for d in docs]
-    lm_tokens = RNNLanguageModel(**SMALL, max_epochs=3).fit(tokens)
+    lm_tokens = tiny(RNNLanguageModel, **SMALL, max_epochs=3).fit(tokens)
     assert lm_tokens.sample(3, prompt=["the"], random_state=0)[0] == "the"
     assert len(lm_tokens.sample(3, prompt=["the"], random_state=0)) == 4
     with pytest.raises(ValueError, match="fitted on tokens"):
@@ -153,10 +158,10 @@ def test_word_level_and_token_lists():
 
 
 def test_random_state_gives_the_same_model_and_clone_is_unfitted(fitted):
-    again = RNNLanguageModel(**SMALL, max_epochs=12).fit(PATTERN * 40)
+    again = tiny(RNNLanguageModel, **SMALL, max_epochs=12).fit(PATTERN * 40)
     for a, b in zip(fitted.module_.parameters(), again.module_.parameters(), strict=True):
         assert torch.equal(a, b)
-    other = RNNLanguageModel(**{**SMALL, "random_state": 1}, max_epochs=1).fit(PATTERN * 40)
+    other = tiny(RNNLanguageModel, **{**SMALL, "random_state": 1}, max_epochs=1).fit(PATTERN * 40)
     assert not torch.equal(other.module_.head.linear.weight, fitted.module_.head.linear.weight)
     fresh = clone(fitted)
     assert fresh.get_params() == fitted.get_params() and not hasattr(fresh, "module_")
@@ -164,13 +169,13 @@ def test_random_state_gives_the_same_model_and_clone_is_unfitted(fitted):
 
 def test_dropout_fits_are_reproducible():
     params = {**SMALL, "dropout": 0.3, "max_epochs": 2}
-    a = RNNLanguageModel(**params).fit(PATTERN * 20)
-    b = RNNLanguageModel(**params).fit(PATTERN * 20)
+    a = tiny(RNNLanguageModel, **params).fit(PATTERN * 20)
+    b = tiny(RNNLanguageModel, **params).fit(PATTERN * 20)
     assert a.score(PATTERN) == b.score(PATTERN)
 
 
 def test_warm_start_and_partial_fit_continue_training():
-    lm = RNNLanguageModel(**SMALL, max_epochs=2).fit(PATTERN * 20)
+    lm = tiny(RNNLanguageModel, **SMALL, max_epochs=2).fit(PATTERN * 20)
     before = lm.score(PATTERN)
     lm.partial_fit(PATTERN * 20)
     assert len(lm.history) == 4 and lm.score(PATTERN) > before
@@ -190,7 +195,7 @@ def test_save_load_and_pickle_round_trips(fitted, tmp_path):
 def test_grid_search_maximizes_the_likelihood():
     docs = [PATTERN * 3] * 12
     search = GridSearchCV(
-        RNNLanguageModel(**SMALL, max_epochs=4), {"hidden_size": [2, 32]}, cv=2
+        tiny(RNNLanguageModel, **SMALL, max_epochs=4), {"hidden_size": [2, 32]}, cv=2
     ).fit(docs)
     assert search.best_params_ == {"hidden_size": 32}
 
@@ -202,7 +207,7 @@ def test_summary_lists_the_layers(fitted, capsys):
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_every_cell_learns(cell):
-    lm = RNNLanguageModel(**SMALL, cell=cell, max_epochs=8).fit(PATTERN * 30)
+    lm = tiny(RNNLanguageModel, **SMALL, cell=cell, max_epochs=8).fit(PATTERN * 30)
     assert lm.perplexity(PATTERN * 2) < 3.0
 
 
@@ -269,7 +274,7 @@ def test_classifier_starts_from_the_language_model():
 
     texts = ["a good film", "a bad film", "good fun", "bad acting"] * 6
     labels = [1, 0, 1, 0] * 6
-    lm = RNNLanguageModel(**{**SMALL, "bptt": 4}, tokenizer="word", max_epochs=2).fit(texts)
+    lm = tiny(RNNLanguageModel, **{**SMALL, "bptt": 4}, tokenizer="word", max_epochs=2).fit(texts)
     clf = RNNClassifier(**init_from_language_model(lm), max_epochs=0, random_state=0)
     clf.fit(texts, labels)
     for name, weight in lm.module_.rnn.named_parameters():
@@ -286,14 +291,17 @@ def test_classifier_starts_from_the_language_model():
 
 
 def test_hidden_state_heatmap(fitted):
-    plotting = pytest.importorskip("sklearn_rnn.inspection._plots")
-    if not hasattr(plotting, "plot_hidden_states"):
-        pytest.skip("plot_hidden_states not available")
+    pytest.importorskip("matplotlib")
     import matplotlib
 
+    from sklearn_rnn.inspection import plot_hidden_states
+
     matplotlib.use("Agg")
-    ax = plotting.plot_hidden_states(fitted, "the cat sat", units=[0, 3])
-    assert ax is not None
+    ax = plot_hidden_states(fitted, "the cat sat", units=[0, 3])
+    assert ax.images[0].get_array().shape == (2, len("the cat sat"))  # (units, characters)
+    np.testing.assert_allclose(  # unit 3's row is its state after each character
+        ax.images[0].get_array()[1], fitted.hidden_states("the cat sat")[0][:, 3], rtol=1e-6
+    )
 
 
 def test_kneser_ney_baseline_is_a_distribution(load_script):

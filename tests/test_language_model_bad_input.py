@@ -1,10 +1,9 @@
 """RNNLanguageModel: malformed input and parameters fail with errors that say what to do."""
 
 import pytest
+from conftest import tiny  # tests/ is on sys.path
 
 from sklearn_rnn import RNNLanguageModel
-
-SMALL = dict(hidden_size=8, embedding_dim=4, bptt=8, batch_size=4, max_epochs=1, random_state=0)
 
 
 @pytest.mark.parametrize(
@@ -22,7 +21,7 @@ SMALL = dict(hidden_size=8, embedding_dim=4, bptt=8, batch_size=4, max_epochs=1,
 )
 def test_bad_corpus(X, error, match):
     with pytest.raises(error, match=match):
-        RNNLanguageModel(**SMALL).fit(X)
+        tiny(RNNLanguageModel).fit(X)
 
 
 @pytest.mark.parametrize(
@@ -44,13 +43,13 @@ def test_bad_corpus(X, error, match):
 )
 def test_bad_parameters(param, value):
     with pytest.raises(ValueError, match=f"Invalid value for parameter '{param}'"):
-        RNNLanguageModel(**{**SMALL, param: value}).fit("some text long enough" * 3)
+        tiny(RNNLanguageModel, **{param: value}).fit("some text long enough" * 3)
 
 
 def test_unfitted_and_bad_prediction_input():
     from sklearn.exceptions import NotFittedError
 
-    lm = RNNLanguageModel(**SMALL)
+    lm = tiny(RNNLanguageModel)
     for method in (lm.score, lm.predict_proba_next, lm.hidden_states):
         with pytest.raises(NotFittedError):
             method("text")
@@ -70,6 +69,6 @@ def test_unfitted_and_bad_prediction_input():
     [({"n_tokens": True}, "n_tokens"), ({"n_tokens": 3, "top_k": True}, "top_k")],
 )
 def test_sample_rejects_a_bool_where_it_takes_an_int(kwargs, name):
-    lm = RNNLanguageModel(**SMALL).fit("some text long enough" * 3)
+    lm = tiny(RNNLanguageModel).fit("some text long enough" * 3)
     with pytest.raises(ValueError, match=f"parameter '{name}'"):
         lm.sample(**kwargs)

@@ -542,16 +542,18 @@ def test_cross_val_score_with_ragged_y():
     X, y = toy_ner()
     cv = KFold(3)
     scores = cross_val_score(LookupTagger(), X, y, scoring=token_accuracy_scorer, cv=cv)
-    expected = []
+    expected, expected_f1 = [], []
     for train, test in cv.split(X):
         tagger = LookupTagger().fit([X[i] for i in train], [y[i] for i in train])
-        expected.append(token_accuracy([y[i] for i in test], tagger.predict([X[i] for i in test])))
+        y_test, y_pred = [y[i] for i in test], tagger.predict([X[i] for i in test])
+        expected.append(token_accuracy(y_test, y_pred))
+        expected_f1.append(entity_f1_score(y_test, y_pred))
     np.testing.assert_allclose(scores, expected)
     results = cross_validate(
         LookupTagger(), X, y, cv=cv, scoring={"acc": token_accuracy_scorer, "f1": entity_f1_scorer}
     )
     np.testing.assert_allclose(results["test_acc"], expected)
-    assert np.all((results["test_f1"] >= 0) & (results["test_f1"] <= 1))
+    np.testing.assert_allclose(results["test_f1"], expected_f1)  # each fold's own F1
 
 
 def test_grid_search_with_entity_f1_scorer():

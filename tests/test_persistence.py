@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import tiny  # tests/ is on sys.path
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -19,7 +20,6 @@ from sklearn_rnn import ModelFileError, RNNClassifier, RNNRegressor
 from sklearn_rnn.persistence import load, read_config, save
 from sklearn_rnn.persistence._container import CONFIG_NAME, FORMAT_VERSION, WEIGHTS_NAME
 
-TINY = {"hidden_size": 8, "embedding_dim": 8, "max_epochs": 1, "random_state": 0}
 TEXTS = ["a great film", "truly great acting", "a dull film", "dull and bad", "great", "bad"] * 3
 TEXT_LABELS = ["pos", "pos", "neg", "neg", "pos", "neg"] * 3
 
@@ -57,7 +57,7 @@ def _rewrite(path, *, config=None, weights=None) -> None:
 
 @pytest.fixture(scope="module")
 def text_clf():
-    return RNNClassifier(**TINY).fit(TEXTS, TEXT_LABELS)
+    return tiny(RNNClassifier).fit(TEXTS, TEXT_LABELS)
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_warm_start_continues_from_loaded_weights(text_clf, tmp_path):
 def test_numeric_3d_int_labels(tmp_path):
     X = _series()
     y = np.arange(len(X)) % 3
-    clf = RNNClassifier(**TINY).fit(X, y)
+    clf = tiny(RNNClassifier).fit(X, y)
     loaded = _round_trip(clf, tmp_path)
     _assert_same_classifier(loaded, clf, X)
     assert loaded.n_features_in_ == 3
@@ -142,7 +142,7 @@ def test_label_dtypes_round_trip_exactly(labels, tmp_path):
 def test_regressor_2d_target(tmp_path):
     X = _series()
     y = np.stack([X.sum(axis=(1, 2)), X.mean(axis=(1, 2))], axis=1)
-    reg = RNNRegressor(**TINY).fit(X, y)
+    reg = tiny(RNNRegressor).fit(X, y)
     loaded = _round_trip(reg, tmp_path)
     assert np.array_equal(loaded.predict(X), reg.predict(X))
     assert loaded.predict(X).shape == (len(X), 2)
@@ -154,7 +154,7 @@ def test_regressor_dataframe_keeps_feature_names(tmp_path):
     rng = np.random.RandomState(0)
     X = pd.DataFrame(rng.rand(20, 6), columns=[f"t{i}" for i in range(6)])
     y = X.sum(axis=1).to_numpy()
-    reg = RNNRegressor(**TINY).fit(X, y)
+    reg = tiny(RNNRegressor).fit(X, y)
     loaded = _round_trip(reg, tmp_path)
     np.testing.assert_array_equal(loaded.feature_names_in_, reg.feature_names_in_)
     assert loaded.n_features_in_ == 6
@@ -166,7 +166,7 @@ def test_regressor_dataframe_keeps_feature_names(tmp_path):
 def test_id_lists(tmp_path):
     X = [[1, 2, 3], [4, 5], [2, 2, 9, 1], [7]] * 4
     y = [0, 1, 0, 1] * 4
-    clf = RNNClassifier(**TINY).fit(X, y)
+    clf = tiny(RNNClassifier).fit(X, y)
     loaded = _round_trip(clf, tmp_path)
     _assert_same_classifier(loaded, clf, X + [[100, 3]])
     assert loaded.encoder_.n_ids_ == clf.encoder_.n_ids_
@@ -174,19 +174,19 @@ def test_id_lists(tmp_path):
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_cells_bidirectional_multilayer(cell, tmp_path):
-    clf = RNNClassifier(
-        cell=cell, bidirectional=True, num_layers=2, dropout=0.1, pooling="mean", **TINY
+    clf = tiny(
+        RNNClassifier, cell=cell, bidirectional=True, num_layers=2, dropout=0.1, pooling="mean"
     ).fit(TEXTS, TEXT_LABELS)
     loaded = _round_trip(clf, tmp_path)
     _assert_same_classifier(loaded, clf, TEXTS)
 
 
 def test_routed_optimizer_params_and_class_weight(tmp_path):
-    clf = RNNClassifier(
+    clf = tiny(
+        RNNClassifier,
         optimizer=torch.optim.SGD,
         optimizer__momentum=0.9,
         class_weight={"pos": 2.0, "neg": 1.0},
-        **TINY,
     ).fit(TEXTS, TEXT_LABELS)
     loaded = _round_trip(clf, tmp_path)
     assert loaded.optimizer is torch.optim.SGD
@@ -197,8 +197,8 @@ def test_routed_optimizer_params_and_class_weight(tmp_path):
 
 
 def test_pretrained_frozen_embeddings(tmp_path):
-    vectors = {"great": np.full(8, 0.5), "bad": -np.ones(8), "unused": np.zeros(8)}
-    clf = RNNClassifier(embeddings=vectors, freeze_embeddings=True, **TINY)
+    vectors = {"great": np.full(4, 0.5), "bad": -np.ones(4), "unused": np.zeros(4)}  # embedding_dim
+    clf = tiny(RNNClassifier, embeddings=vectors, freeze_embeddings=True)
     clf.fit(TEXTS, TEXT_LABELS)
     loaded = _round_trip(clf, tmp_path)
     _assert_same_classifier(loaded, clf, TEXTS)
@@ -259,7 +259,7 @@ def test_tagger_round_trip(tmp_path):
     tagger_module = pytest.importorskip("sklearn_rnn.tagger")
     X = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["dogs", "run"], ["a", "cat"]] * 3
     y = [["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB"], ["NOUN", "VERB"], ["DET", "NOUN"]] * 3
-    tagger = tagger_module.RNNTagger(crf=True, char_embedding_dim=4, **TINY).fit(X, y)
+    tagger = tiny(tagger_module.RNNTagger, crf=True, char_embedding_dim=4).fit(X, y)
     loaded = _round_trip(tagger, tmp_path)
     assert loaded.predict(X) == tagger.predict(X)
     for a, b in zip(loaded.predict_proba(X), tagger.predict_proba(X), strict=True):
@@ -303,7 +303,7 @@ class _MyAdam(torch.optim.Adam):
     ids=["module", "tokenizer", "optimizer"],
 )
 def test_non_data_parameters_are_refused(params, match, tmp_path):
-    clf = RNNClassifier(**TINY, **params).fit(TEXTS, TEXT_LABELS)
+    clf = tiny(RNNClassifier, **params).fit(TEXTS, TEXT_LABELS)
     with pytest.raises(ValueError, match=match):
         save(clf, tmp_path / "model.sklearn_rnn")
     assert list(tmp_path.iterdir()) == []
@@ -312,7 +312,7 @@ def test_non_data_parameters_are_refused(params, match, tmp_path):
 def test_callbacks_are_refused(tmp_path):
     from skorch.callbacks import EpochTimer
 
-    clf = RNNClassifier(callbacks=[("timer2", EpochTimer())], **TINY).fit(TEXTS, TEXT_LABELS)
+    clf = tiny(RNNClassifier, callbacks=[("timer2", EpochTimer())]).fit(TEXTS, TEXT_LABELS)
     with pytest.raises(ValueError, match="callbacks.*pickle or joblib"):
         save(clf, tmp_path / "model.sklearn_rnn")
 

@@ -1,12 +1,12 @@
 """Property tests: random shapes, widths, label sets and unicode text never break fit/predict."""
 
 import numpy as np
+from conftest import tiny  # tests/ is on sys.path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_size=4, embedding_dim=4, max_epochs=1, random_state=0)
 PROPERTY_SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -23,7 +23,7 @@ def test_ragged_series_classifier_outputs(lengths, width, batch_size, n_classes)
     rng = np.random.RandomState(len(lengths))
     X = [rng.randn(n, width) for n in lengths]
     y = [f"class {i % n_classes}" for i in range(len(X))]
-    clf = RNNClassifier(batch_size=batch_size, **FAST).fit(X, y)
+    clf = tiny(RNNClassifier, batch_size=batch_size).fit(X, y)
     proba = clf.predict_proba(X)
     assert proba.shape == (len(X), len(set(y)))
     assert np.isfinite(proba).all()
@@ -39,7 +39,7 @@ def test_ragged_series_classifier_outputs(lengths, width, batch_size, n_classes)
 )
 def test_unicode_text_classifier_never_fails(texts, unseen):
     y = [i % 2 for i in range(len(texts))]
-    clf = RNNClassifier(**FAST).fit(texts, y)
+    clf = tiny(RNNClassifier).fit(texts, y)
     proba = clf.predict_proba(texts + unseen)
     assert proba.shape == (len(texts) + len(unseen), 2) and np.isfinite(proba).all()
 
@@ -55,7 +55,7 @@ def test_regressor_shapes(n_samples, steps, width, n_targets):
     rng = np.random.RandomState(n_samples)
     X = rng.randn(n_samples, steps, width)
     y = rng.randn(n_samples, n_targets) * 100
-    reg = RNNRegressor(**FAST).fit(X, y)
+    reg = tiny(RNNRegressor).fit(X, y)
     pred = reg.predict(X)
     assert pred.shape == (n_samples, n_targets) and np.isfinite(pred).all()
 

@@ -2,14 +2,13 @@
 
 import numpy as np
 import pytest
+from conftest import LEARNS  # tests/ is on sys.path
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 from sklearn_rnn.callbacks import TrainingDivergedError
-
-FAST = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +49,7 @@ class InterruptAfter(Callback):
 
 def test_keyboard_interrupt_keeps_last_finished_epoch_and_resumes(digits):
     X, y = digits
-    params = {**FAST, "max_epochs": 4, "lr_schedule": "constant"}  # resumable epoch by epoch
+    params = {**LEARNS, "max_epochs": 4, "lr_schedule": "constant"}  # resumable epoch by epoch
     interrupted = RNNClassifier(callbacks=[InterruptAfter(2)], **params).fit(X, y)
     # Epochs 1 and 2 finished; epoch 3 started and was interrupted before any batch.
     finished = [row for row in interrupted.history if "train_loss" in row]
@@ -66,7 +65,7 @@ def test_keyboard_interrupt_keeps_last_finished_epoch_and_resumes(digits):
 
 def test_bit_identical_predictions_with_same_seed(digits):
     X, y = digits
-    params = {**FAST, "dropout": 0.2, "bidirectional": True}
+    params = {**LEARNS, "dropout": 0.2, "bidirectional": True}
     a = RNNClassifier(**params).fit(X, y).predict_proba(X)
     b = RNNClassifier(**params).fit(X, y).predict_proba(X)
     assert np.array_equal(a, b)
@@ -79,16 +78,16 @@ def test_seeded_fit_does_not_touch_global_torch_rng(digits):
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    RNNClassifier(**FAST).fit(X, y)
+    RNNClassifier(**LEARNS).fit(X, y)
     assert torch.equal(torch.rand(3), expected)
 
 
 def test_grid_search_parallel_is_deterministic(digits):
     X, y = digits
     grid = {"cell": ["gru", "lstm"]}
-    first = GridSearchCV(RNNClassifier(**FAST), grid, cv=2, n_jobs=2).fit(X, y)
-    second = GridSearchCV(RNNClassifier(**FAST), grid, cv=2, n_jobs=2).fit(X, y)
-    serial = GridSearchCV(RNNClassifier(**FAST), grid, cv=2, n_jobs=1).fit(X, y)
+    first = GridSearchCV(RNNClassifier(**LEARNS), grid, cv=2, n_jobs=2).fit(X, y)
+    second = GridSearchCV(RNNClassifier(**LEARNS), grid, cv=2, n_jobs=2).fit(X, y)
+    serial = GridSearchCV(RNNClassifier(**LEARNS), grid, cv=2, n_jobs=1).fit(X, y)
     np.testing.assert_array_equal(
         first.cv_results_["mean_test_score"], second.cv_results_["mean_test_score"]
     )

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import sklearn
+from conftest import TINY  # tests/ is on sys.path
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -10,7 +11,15 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger
 from sklearn_rnn._base._sample_weight import check_sample_weight
 
-FAST = dict(hidden_size=8, max_epochs=3, lr=0.01, random_state=0, early_stopping=False)
+# Eight units, three epochs at lr=0.01: the model learns the data, so weights visibly move
+# it; no early stopping, which would hold out (weighted) samples.
+FAST = {
+    **TINY[RNNClassifier],
+    "hidden_size": 8,
+    "max_epochs": 3,
+    "lr": 0.01,
+    "early_stopping": False,
+}
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ import html
 import numpy as np
 import pytest
 import torch
+from conftest import LEARNS  # tests/ is on sys.path
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils import estimator_html_repr
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
 SLOW = pytest.mark.slow
 
 
@@ -39,14 +39,14 @@ def test_grid_search_on_dask_cluster_matches_default_backend(digits, cluster, n_
     import joblib
 
     X, y = digits[0][:n_samples], digits[1][:n_samples]
-    local = GridSearchCV(RNNClassifier(**FAST), grid, cv=2).fit(X, y)
+    local = GridSearchCV(RNNClassifier(**LEARNS), grid, cv=2).fit(X, y)
     # Two cores in the cluster: with a single one, joblib would run every fit here.
     with (
         distributed.LocalCluster(**cluster, dashboard_address=None) as local_cluster,
         distributed.Client(local_cluster) as client,
     ):
         with joblib.parallel_backend("dask"):
-            on_dask = GridSearchCV(RNNClassifier(**FAST), grid, cv=2, n_jobs=-1).fit(X, y)
+            on_dask = GridSearchCV(RNNClassifier(**LEARNS), grid, cv=2, n_jobs=-1).fit(X, y)
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert sum(executed.values()) > 0  # the fits ran on the workers
     assert on_dask.best_params_ == local.best_params_
@@ -72,7 +72,7 @@ def test_cuda_end_to_end_matches_cpu(bidirectional, monkeypatch):
     rng = np.random.RandomState(0)
     X = [rng.randn(n, 3) for n in rng.randint(2, 40, size=64)]
     y = np.arange(64) % 2
-    params = dict(**FAST, bidirectional=bidirectional)
+    params = dict(**LEARNS, bidirectional=bidirectional)
     gpu = RNNClassifier(**params, device="cuda").fit(X, y)
     assert all(p.is_cuda for p in gpu.module_.parameters())
     cpu = RNNClassifier(**params).fit(X, y)

@@ -8,6 +8,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from conftest import tiny  # tests/ is on sys.path
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
@@ -20,13 +21,15 @@ from sklearn_rnn.seq2seq._network import EOS_ID, Seq2SeqModel, beam_search
 # on the whole input, in reverse, so the decoder must attend to the right source step.
 WORDS = ["".join(p) for n in (1, 2, 3, 4) for p in itertools.product("abc", repeat=n)]
 TARGETS = [w[::-1].upper() for w in WORDS]
+# What learning to reverse takes beyond conftest.TINY: 32 units, 16-dim embeddings, no
+# dropout (epochs and seeds at each call).
 SMALL = dict(hidden_size=32, embedding_dim=16, dropout=0.0, lr=0.01, batch_size=16)
 
 
 @pytest.fixture(scope="module")
 def reverser():
     """Learns the task on all 120 words (the test reads, never refits, it)."""
-    return RNNSeq2Seq(**SMALL, max_epochs=20, random_state=0).fit(WORDS, TARGETS)
+    return tiny(RNNSeq2Seq, **SMALL, max_epochs=20, random_state=0).fit(WORDS, TARGETS)
 
 
 # -- learning and the forms of y ------------------------------------------------------------
@@ -42,14 +45,14 @@ def test_learns_to_reverse(reverser):
 def test_token_lists_in_token_lists_out():
     X = [list(w) for w in WORDS[:39]]
     y = [[c.upper() + "1" for c in reversed(w)] for w in X]
-    model = RNNSeq2Seq(**SMALL, max_epochs=2, random_state=0).fit(X, y)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, random_state=0).fit(X, y)
     predicted = model.predict(X[:5])
     assert all(isinstance(p, list) and all(t in {"A1", "B1", "C1"} for t in p) for p in predicted)
 
 
 def test_whitespace_targets_are_joined_with_spaces():
     y = [" ".join(c.upper() + "0" for c in reversed(w)) for w in WORDS[:39]]
-    model = RNNSeq2Seq(**SMALL, max_epochs=2, target_tokenizer="whitespace", random_state=0)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, target_tokenizer="whitespace", random_state=0)
     predicted = model.fit(WORDS[:39], y).predict(WORDS[:5])
     assert all(set(p.split()) <= {"A0", "B0", "C0"} and "  " not in p for p in predicted)
     assert set(model.output_symbols_) == {"A0", "B0", "C0"}
@@ -59,13 +62,13 @@ def test_numeric_series_in():
     rng = np.random.RandomState(0)
     X = [rng.rand(n, 2).astype(np.float32) for n in rng.randint(1, 5, size=40)]
     y = ["U" * len(x) for x in X]  # one symbol per input step
-    model = RNNSeq2Seq(**SMALL, max_epochs=2, random_state=0).fit(X, y)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, random_state=0).fit(X, y)
     assert len(model.predict(X)) == 40 and model.n_features_in_ == 2
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru"])
 def test_other_cells_and_stacked_layers(cell):
-    model = RNNSeq2Seq(**SMALL, cell=cell, num_layers=2, single_bias=True, max_epochs=1)
+    model = tiny(RNNSeq2Seq, **SMALL, cell=cell, num_layers=2, single_bias=True, max_epochs=1)
     predicted = model.fit(WORDS, TARGETS).predict(WORDS[:10])
     assert len(predicted) == 10 and all(set(p) <= {"A", "B", "C"} for p in predicted)
     np.testing.assert_allclose(
@@ -78,7 +81,9 @@ def test_other_cells_and_stacked_layers(cell):
 def test_label_smoothing_keeps_the_model_less_sure(reverser):
     # skorch's criterion__ prefix reaches CrossEntropyLoss: with 10 % of each target's
     # mass spread over all symbols, the right outputs keep visibly less than probability 1.
-    smoothed = RNNSeq2Seq(**SMALL, max_epochs=20, random_state=0, criterion__label_smoothing=0.1)
+    smoothed = tiny(
+        RNNSeq2Seq, **SMALL, max_epochs=20, random_state=0, criterion__label_smoothing=0.1
+    )
     smoothed.fit(WORDS, TARGETS)
     assert smoothed.score(WORDS, TARGETS) >= 0.9
     sure = reverser.score_sequences(WORDS, TARGETS)
@@ -87,7 +92,7 @@ def test_label_smoothing_keeps_the_model_less_sure(reverser):
 
 
 def test_max_output_len_caps_the_outputs():
-    model = RNNSeq2Seq(**SMALL, max_epochs=1, max_output_len=2, random_state=0)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=1, max_output_len=2, random_state=0)
     model.fit(WORDS, TARGETS)
     assert model.max_output_len_ == 2
     assert max(len(p) for p in model.predict(WORDS)) <= 2
@@ -205,21 +210,23 @@ def test_clone_is_unfitted_with_the_same_parameters(reverser):
 
 def test_random_state_gives_the_same_model():
     fits = [
-        RNNSeq2Seq(**{**SMALL, "dropout": 0.3}, max_epochs=2, random_state=7).fit(WORDS, TARGETS)
+        tiny(RNNSeq2Seq, **{**SMALL, "dropout": 0.3}, max_epochs=2, random_state=7).fit(
+            WORDS, TARGETS
+        )
         for _ in range(2)
     ]
     np.testing.assert_array_equal(*(m.score_sequences(WORDS, TARGETS) for m in fits))
-    other = RNNSeq2Seq(**SMALL, max_epochs=2, random_state=8).fit(WORDS, TARGETS)
+    other = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, random_state=8).fit(WORDS, TARGETS)
     assert not np.array_equal(
         other.score_sequences(WORDS, TARGETS), fits[0].score_sequences(WORDS, TARGETS)
     )
 
 
 def test_warm_start_and_early_stopping():
-    model = RNNSeq2Seq(**SMALL, max_epochs=1, warm_start=True, random_state=0)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=1, warm_start=True, random_state=0)
     model.fit(WORDS, TARGETS).fit(WORDS, TARGETS)
     assert len(model.history_) == 2
-    stopping = RNNSeq2Seq(**SMALL, max_epochs=2, early_stopping=True, random_state=0)
+    stopping = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, early_stopping=True, random_state=0)
     stopping.fit(WORDS, TARGETS)
     assert all(np.isfinite(row["valid_loss"]) for row in stopping.history_)
 
@@ -228,7 +235,7 @@ def test_warm_start_and_early_stopping():
 
 
 def test_cross_validation_with_the_scorers():
-    model = RNNSeq2Seq(**SMALL, max_epochs=2, random_state=0)
+    model = tiny(RNNSeq2Seq, **SMALL, max_epochs=2, random_state=0)
     cv = KFold(2, shuffle=True, random_state=0)
     accuracy = cross_val_score(model, WORDS, TARGETS, cv=cv, scoring=sequence_accuracy_scorer)
     errors = cross_val_score(model, WORDS, TARGETS, cv=cv, scoring=neg_token_error_rate_scorer)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import tiny  # tests/ is on sys.path
 
 from sklearn_rnn import ModelFileError, RNNClassifier, RNNRegressor, RNNTagger
 
@@ -29,7 +30,9 @@ pytest.importorskip("onnxruntime")
 from sklearn_rnn.serving import ONNXPredictor  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = dict(hidden_size=6, embedding_dim=5, max_epochs=1, lr=0.01, random_state=0, batch_size=4)
+# conftest.TINY with sizes that differ (6 units, 5-dim embeddings), so that a dimension
+# swapped in the exported graph shows, and batches of 4, so that serving runs several.
+SERVED = dict(hidden_size=6, embedding_dim=5, lr=0.01, batch_size=4)
 TOKENS = [["The", "dog", "runs"], ["a", "Cat", "sleeps", "now"], ["dogs", "run"], ["A", "cat"]] * 4
 TAGS = [["D", "N", "V"], ["D", "N", "V", "R"], ["N", "V"], ["D", "N"]] * 4
 UNSEEN = [["Unseen", "words", "here", "in", "a", "long", "sentence"], ["x"]]
@@ -52,7 +55,7 @@ def _texts(texts):
 def test_classifier_on_text_predicts_as_the_estimator(
     texts, tmp_path, cell, bidirectional, pooling
 ):
-    clf = RNNClassifier(cell=cell, bidirectional=bidirectional, pooling=pooling, **TINY)
+    clf = tiny(RNNClassifier, cell=cell, bidirectional=bidirectional, pooling=pooling, **SERVED)
     clf.fit(*texts)
     served = _served(clf, tmp_path)
     X = _texts(texts)
@@ -69,7 +72,9 @@ def test_stacked_regressor_on_ragged_series_predicts_as_the_estimator(
     rng = np.random.RandomState(0)
     X = [rng.rand(rng.randint(1, 12), 3).astype("float32") for _ in range(30)]
     y = np.stack([[x.sum(), x[-1, 0]] for x in X])  # two targets, in the user's units
-    reg = RNNRegressor(cell=cell, bidirectional=bidirectional, num_layers=2, **TINY).fit(X, y)
+    reg = tiny(RNNRegressor, cell=cell, bidirectional=bidirectional, num_layers=2, **SERVED).fit(
+        X, y
+    )
     served = _served(reg, tmp_path)
     np.testing.assert_allclose(served.predict(X), reg.predict(X), rtol=1e-5, atol=1e-5)
     assert not hasattr(served, "predict_proba")
@@ -77,13 +82,13 @@ def test_stacked_regressor_on_ragged_series_predicts_as_the_estimator(
 
 def test_regressor_on_a_2d_table_and_classifier_on_id_lists(tmp_path, digits):
     X = digits[0][:60, :, 0]  # (n, 8): one univariate series per row
-    reg = RNNRegressor(**TINY).fit(X, digits[1][:60].astype(float))
+    reg = tiny(RNNRegressor, **SERVED).fit(X, digits[1][:60].astype(float))
     served = _served(reg, tmp_path)
     assert served.predict(X).shape == (60,)
     np.testing.assert_allclose(served.predict(X), reg.predict(X), rtol=1e-5, atol=1e-5)
 
     ids = [[1, 2, 3], [4, 5], [2, 2, 2, 2], [9]] * 5
-    clf = RNNClassifier(pooling="mean", max_len=3, **TINY).fit(ids, [0, 1, 0, 1] * 5)
+    clf = tiny(RNNClassifier, pooling="mean", max_len=3, **SERVED).fit(ids, [0, 1, 0, 1] * 5)
     served = _served(clf, tmp_path)
     X = ids + [[100, 1, 2, 3, 4, 5]]  # an id unseen in fit, and longer than max_len
     np.testing.assert_allclose(served.predict_proba(X), clf.predict_proba(X), atol=1e-5)
@@ -96,8 +101,8 @@ def test_regressor_on_a_2d_table_and_classifier_on_id_lists(tmp_path, digits):
 )
 @pytest.mark.parametrize("crf", [False, True], ids=["softmax", "crf"])
 def test_tagger_predicts_as_the_estimator(tmp_path, features, crf):
-    params = {**TINY, "max_epochs": 2, "char_embedding_dim": 4, "shape_embedding_dim": 3}
-    tagger = RNNTagger(crf=crf, **{**params, **features}).fit(TOKENS, TAGS)
+    params = {**SERVED, "max_epochs": 2, "char_embedding_dim": 4, "shape_embedding_dim": 3}
+    tagger = tiny(RNNTagger, crf=crf, **{**params, **features}).fit(TOKENS, TAGS)
     served = _served(tagger, tmp_path)
     X = TOKENS + UNSEEN
     assert served.predict(X) == tagger.predict(X)
@@ -109,7 +114,7 @@ def test_numeric_tagger_with_crf(tmp_path):
     rng = np.random.RandomState(0)
     X = [rng.rand(rng.randint(1, 10), 2).astype("float32") for _ in range(24)]
     y = [list((x[:, 0] > 0.5).astype(int)) for x in X]
-    tagger = RNNTagger(crf=True, cell="gru", num_layers=2, **TINY).fit(X, y)
+    tagger = tiny(RNNTagger, crf=True, cell="gru", num_layers=2, **SERVED).fit(X, y)
     served = _served(tagger, tmp_path)
     assert served.predict(X) == tagger.predict(X)
 
@@ -117,7 +122,7 @@ def test_numeric_tagger_with_crf(tmp_path):
 def test_multilabel_classifier_predicts_as_the_estimator(texts, tmp_path):
     X, _ = texts
     y = np.array([["great" in x, "film" in x, "a" in x.split()] for x in X], dtype=np.int8)
-    clf = RNNClassifier(**TINY).fit(X, y)
+    clf = tiny(RNNClassifier, **SERVED).fit(X, y)
     served = _served(clf, tmp_path)
     X = _texts(texts)
     expected = clf.predict(X)
@@ -129,11 +134,11 @@ def test_multilabel_classifier_predicts_as_the_estimator(texts, tmp_path):
 @pytest.mark.parametrize("task", ["classifier", "regressor", "tagger"])
 def test_the_served_model_decodes_with_the_estimators_target_encoder(texts, tmp_path, task):
     if task == "classifier":
-        estimator = RNNClassifier(**TINY).fit(*texts)
+        estimator = tiny(RNNClassifier, **SERVED).fit(*texts)
     elif task == "regressor":
-        estimator = RNNRegressor(**TINY).fit(texts[0], np.arange(len(texts[0])) % 7 * 1.5)
+        estimator = tiny(RNNRegressor, **SERVED).fit(texts[0], np.arange(len(texts[0])) % 7 * 1.5)
     else:
-        estimator = RNNTagger(crf=True, **TINY).fit(TOKENS, TAGS)
+        estimator = tiny(RNNTagger, crf=True, **SERVED).fit(TOKENS, TAGS)
     served = _served(estimator, tmp_path)
     assert type(served.target_encoder_) is type(estimator.target_encoder_)
     for name, value in estimator.target_encoder_.state().items():
@@ -322,7 +327,7 @@ def test_bad_files_raise_model_file_error(tmp_path, fitted_text_classifier):
 
 def test_uncovered_models_raise_not_implemented_error(texts, tmp_path):
     path = tmp_path / "model.onnx"
-    clf = RNNClassifier(**TINY).fit(*texts)
+    clf = tiny(RNNClassifier, **SERVED).fit(*texts)
     clf.module_.frontend = torch.nn.Linear(2, 2)  # a part the exporter does not know
     with pytest.raises(NotImplementedError, match="part 'frontend'"):
         clf.export_onnx(path)
@@ -337,7 +342,7 @@ def test_uncovered_models_raise_not_implemented_error(texts, tmp_path):
         clf.export_onnx(path)
     assert not path.exists()
 
-    tokenize = RNNClassifier(tokenizer=str.split, **TINY).fit(*texts)
+    tokenize = tiny(RNNClassifier, tokenizer=str.split, **SERVED).fit(*texts)
     with pytest.raises(NotImplementedError, match="callable tokenizer"):
         tokenize.export_onnx(path)
 

@@ -5,6 +5,7 @@ import pickle
 import joblib
 import numpy as np
 import pytest
+from conftest import LEARNS  # tests/ is on sys.path
 from sklearn.base import clone
 from sklearn.exceptions import DataConversionWarning
 from sklearn.linear_model import LinearRegression
@@ -19,11 +20,9 @@ from sklearn.preprocessing import FunctionTransformer, MinMaxScaler
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 
-FAST = dict(hidden_size=16, max_epochs=3, lr=0.01, random_state=0)
-
 
 def test_clone_gives_unfitted_estimator_with_same_params(texts):
-    clf = RNNClassifier(optimizer__weight_decay=1e-4, **FAST).fit(*texts)
+    clf = RNNClassifier(optimizer__weight_decay=1e-4, **LEARNS).fit(*texts)
     fresh = clone(clf)
     assert fresh.get_params(deep=False).keys() == clf.get_params(deep=False).keys()
     assert fresh.get_params(deep=False)["optimizer__weight_decay"] == 1e-4
@@ -34,11 +33,11 @@ def test_clone_gives_unfitted_estimator_with_same_params(texts):
 def test_pipeline_with_transformer_before_rnn(digits):
     X, y = digits[0][:100], digits[1][:100]  # 64-step series: 100 are enough to compare
     flatten = FunctionTransformer(lambda a: a.reshape(len(a), -1))
-    pipe = make_pipeline(flatten, MinMaxScaler(), RNNClassifier(**FAST))
+    pipe = make_pipeline(flatten, MinMaxScaler(), RNNClassifier(**LEARNS))
     pipe.fit(X, y)
     # The same as the steps by hand: a (n, 64) table read as 64-step univariate series.
     scaled = MinMaxScaler().fit(X.reshape(len(X), -1))
-    by_hand = RNNClassifier(**FAST).fit(scaled.transform(X.reshape(len(X), -1)), y)
+    by_hand = RNNClassifier(**LEARNS).fit(scaled.transform(X.reshape(len(X), -1)), y)
     np.testing.assert_array_equal(
         pipe.predict_proba(X[:5]), by_hand.predict_proba(scaled.transform(X[:5].reshape(5, -1)))
     )
@@ -57,7 +56,7 @@ def test_classifier_column_vector_y_warns_and_is_raveled(column):
     # As scikit-learn's classifiers: a (n, 1) y is one label per sample, with a warning.
     X = np.random.RandomState(0).randn(12, 4, 2)
     with pytest.warns(DataConversionWarning, match="column-vector y"):
-        clf = RNNClassifier(**FAST).fit(X, column)
+        clf = RNNClassifier(**LEARNS).fit(X, column)
     labels = np.asarray(column).ravel()
     assert clf.classes_.tolist() == sorted(set(labels.tolist()))
     assert clf.predict(X).shape == (12,)
@@ -68,7 +67,7 @@ def test_regressor_column_vector_y_gives_one_output_column():
     # As LinearRegression (a multi-output regressor): a (n, 1) y is one output, kept 2D.
     X = np.random.RandomState(0).randn(12, 4, 2)
     y = np.random.RandomState(1).randn(12, 1)
-    reg = RNNRegressor(**FAST).fit(X, y)
+    reg = RNNRegressor(**LEARNS).fit(X, y)
     reference = LinearRegression().fit(X.reshape(12, -1), y)
     assert reg.predict(X).shape == reference.predict(X.reshape(12, -1)).shape == (12, 1)
     assert reg.n_outputs_ == 1
@@ -76,7 +75,7 @@ def test_regressor_column_vector_y_gives_one_output_column():
 
 def test_grid_search_over_cell_parallel(texts):
     grid = GridSearchCV(
-        RNNClassifier(**FAST),
+        RNNClassifier(**LEARNS),
         {"cell": ["rnn", "lstm", "gru"], "hidden_size": [8, 16]},
         cv=2,
         n_jobs=2,
@@ -91,14 +90,14 @@ def test_grid_search_on_ragged_multivariate_series():
     rng = np.random.RandomState(0)
     X = [rng.randn(rng.randint(3, 15), 2) + (i % 2) for i in range(40)]
     y = np.arange(40) % 2
-    grid = GridSearchCV(RNNClassifier(**FAST), {"cell": ["rnn", "gru"]}, cv=2).fit(X, y)
+    grid = GridSearchCV(RNNClassifier(**LEARNS), {"cell": ["rnn", "gru"]}, cv=2).fit(X, y)
     assert grid.best_score_ > 0.7
 
 
 def test_randomized_search_parallel(digits):
     X, y = digits
     search = RandomizedSearchCV(
-        RNNClassifier(**FAST),
+        RNNClassifier(**LEARNS),
         {"hidden_size": [8, 16, 32], "bidirectional": [True, False]},
         n_iter=3,
         cv=2,
@@ -111,7 +110,7 @@ def test_randomized_search_parallel(digits):
 
 def test_cross_val_score_beats_chance(digits):
     X, y = digits
-    scores = cross_val_score(RNNClassifier(**{**FAST, "max_epochs": 8}), X, y, cv=3)
+    scores = cross_val_score(RNNClassifier(**{**LEARNS, "max_epochs": 8}), X, y, cv=3)
     assert scores.mean() > 0.5  # 10 classes: chance is 0.1
 
 
@@ -121,7 +120,7 @@ def test_time_series_split_with_regressor():
     X = np.stack([series[i : i + 12] for i in range(280)])[:, :, None]
     y = series[12:292]
     scores = cross_val_score(
-        RNNRegressor(**{**FAST, "max_epochs": 10}), X, y, cv=TimeSeriesSplit(n_splits=3)
+        RNNRegressor(**{**LEARNS, "max_epochs": 10}), X, y, cv=TimeSeriesSplit(n_splits=3)
     )
     assert scores.shape == (3,) and np.all(np.isfinite(scores))
     assert scores.mean() > 0.5
@@ -141,20 +140,20 @@ def test_pickle_round_trip_predicts_identically(fitted_text_classifier, texts, t
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_random_state_gives_identical_fits(digits, Estimator):
     X, y = digits
-    a = Estimator(**FAST, dropout=0.3).fit(X, y).predict(X)
-    b = Estimator(**FAST, dropout=0.3).fit(X, y).predict(X)
+    a = Estimator(**LEARNS, dropout=0.3).fit(X, y).predict(X)
+    b = Estimator(**LEARNS, dropout=0.3).fit(X, y).predict(X)
     np.testing.assert_array_equal(a, b)
 
 
 def test_different_random_states_differ(digits):
     X, y = digits
-    a = RNNRegressor(**{**FAST, "random_state": 0}).fit(X, y).predict(X)
-    b = RNNRegressor(**{**FAST, "random_state": 1}).fit(X, y).predict(X)
+    a = RNNRegressor(**{**LEARNS, "random_state": 0}).fit(X, y).predict(X)
+    b = RNNRegressor(**{**LEARNS, "random_state": 1}).fit(X, y).predict(X)
     assert not np.allclose(a, b)
 
 
 def test_set_params_takes_effect_on_next_fit(texts):
-    clf = RNNClassifier(**{**FAST, "bidirectional": False, "cell": "lstm"}).fit(*texts)
+    clf = RNNClassifier(**{**LEARNS, "bidirectional": False, "cell": "lstm"}).fit(*texts)
     assert type(clf.module_.core.rnn).__name__ == "LSTM"
     clf.set_params(hidden_size=4, cell="gru")
     clf.fit(*texts)
@@ -164,7 +163,7 @@ def test_set_params_takes_effect_on_next_fit(texts):
 
 def test_callback_parameters_reach_the_callbacks_of_the_fit(texts):
     # As in skorch: callbacks__<name>__<param>, before fit, on a callback the estimator adds.
-    params = dict(FAST, early_stopping=True, max_epochs=2, validation_fraction=0.25)
+    params = dict(LEARNS, early_stopping=True, max_epochs=2, validation_fraction=0.25)
     clf = RNNClassifier(**params).set_params(callbacks__early_stopping__patience=1)
     assert clf.get_params()["callbacks__early_stopping__patience"] == 1
     assert clone(clf).get_params()["callbacks__early_stopping__patience"] == 1
@@ -175,11 +174,11 @@ def test_callback_parameters_reach_the_callbacks_of_the_fit(texts):
     ).fit(*texts)
     assert dict(grid.best_estimator_.callbacks_)["early_stopping"].patience in (1, 2)
     with pytest.raises(ValueError, match="callbacks__no_such_callback__patience"):
-        RNNClassifier(**FAST, callbacks__no_such_callback__patience=1).fit(*texts)
+        RNNClassifier(**LEARNS, callbacks__no_such_callback__patience=1).fit(*texts)
 
 
 def test_skorch_prefixed_parameters_reach_optimizer(texts):
-    clf = RNNClassifier(optimizer__weight_decay=0.5, **FAST).fit(*texts)
+    clf = RNNClassifier(optimizer__weight_decay=0.5, **LEARNS).fit(*texts)
     assert clf.optimizer_.param_groups[0]["weight_decay"] == 0.5
     clf.set_params(optimizer__weight_decay=0.25)
     clf.fit(*texts)
@@ -189,7 +188,7 @@ def test_skorch_prefixed_parameters_reach_optimizer(texts):
 
 def test_unknown_prefixed_parameter_is_rejected_at_fit(texts):
     with pytest.raises(ValueError, match="optimizr__lr"):
-        RNNClassifier(optimizr__lr=1.0, **FAST).fit(*texts)
+        RNNClassifier(optimizr__lr=1.0, **LEARNS).fit(*texts)
 
 
 def test_history_and_skorch_callbacks(texts):
@@ -204,9 +203,9 @@ def test_history_and_skorch_callbacks(texts):
             self.epochs_ += 1
 
     counter = CountEpochs()
-    clf = RNNClassifier(callbacks=[counter], **FAST).fit(*texts)
-    assert counter.epochs_ == FAST["max_epochs"]
-    assert len(clf.history) == FAST["max_epochs"]
+    clf = RNNClassifier(callbacks=[counter], **LEARNS).fit(*texts)
+    assert counter.epochs_ == LEARNS["max_epochs"]
+    assert len(clf.history) == LEARNS["max_epochs"]
     assert all(np.isfinite(clf.history[:, "train_loss"]))
 
 
@@ -219,7 +218,7 @@ def test_skorch_scoring_callbacks_on_training_data(texts, early_stopping):
         EpochScoring("accuracy", on_train=True, name="train_acc", lower_is_better=False),
         BatchScoring("accuracy", on_train=True, name="train_batch_acc", lower_is_better=False),
     ]
-    clf = RNNClassifier(callbacks=callbacks, early_stopping=early_stopping, **FAST)
+    clf = RNNClassifier(callbacks=callbacks, early_stopping=early_stopping, **LEARNS)
     clf.fit(*texts)
     for key in ("train_acc", "train_batch_acc"):
         scores = clf.history[:, key]
@@ -237,23 +236,23 @@ def test_skorch_batch_scoring_sees_regression_targets_in_user_units():
     X = rng.randn(40, 4, 1)
     y = 1000 + 100 * X.sum(axis=(1, 2))
     mae = BatchScoring("neg_mean_absolute_error", on_train=True, name="train_mae")
-    reg = RNNRegressor(callbacks=[mae], **{**FAST, "max_epochs": 2}).fit(X, y)
+    reg = RNNRegressor(callbacks=[mae], **{**LEARNS, "max_epochs": 2}).fit(X, y)
     # Predictions and targets both in the units of y: an error of the order of its spread.
     assert 0 < -reg.history[-1, "train_mae"] < 3 * np.abs(y - y.mean()).mean()
 
 
 def test_warm_start_continues_training(texts):
-    clf = RNNClassifier(warm_start=True, **FAST).fit(*texts)
+    clf = RNNClassifier(warm_start=True, **LEARNS).fit(*texts)
     weights = clf.module_.head.linear.weight.detach().clone()
     clf.fit(*texts)
-    assert len(clf.history) == 2 * FAST["max_epochs"]
+    assert len(clf.history) == 2 * LEARNS["max_epochs"]
     assert not np.allclose(weights, clf.module_.head.linear.weight.detach())
 
 
 def test_partial_fit_matches_one_longer_fit(digits):
     X, y = digits
     # A constant learning rate: a fit's cosine schedule would span its own epochs only.
-    params = {**FAST, "max_epochs": 1, "lr_schedule": "constant"}
+    params = {**LEARNS, "max_epochs": 1, "lr_schedule": "constant"}
     stepwise = RNNClassifier(**params)
     for _ in range(3):
         stepwise.partial_fit(X, y)
@@ -264,7 +263,7 @@ def test_partial_fit_matches_one_longer_fit(digits):
 def test_fit_loop_on_raw_X_trains_as_partial_fit(texts):
     # skorch's public fit_loop, on the user's own X and y: encoded as partial_fit would.
     X, y = texts
-    params = {**FAST, "max_epochs": 1, "lr_schedule": "constant"}
+    params = {**LEARNS, "max_epochs": 1, "lr_schedule": "constant"}
     looped = RNNClassifier(**params).fit(X, y)
     looped.fit_loop(X, y, epochs=2)
     stepwise = RNNClassifier(**params).fit(X, y)
@@ -276,7 +275,7 @@ def test_fit_loop_on_raw_X_trains_as_partial_fit(texts):
 def test_early_stopping_holds_out_validation_data(digits):
     X, y = digits
     clf = RNNClassifier(
-        **{**FAST, "max_epochs": 50}, early_stopping=True, patience=2, validation_fraction=0.2
+        **{**LEARNS, "max_epochs": 50}, early_stopping=True, patience=2, validation_fraction=0.2
     ).fit(X, y)
     history = clf.history
     assert "valid_loss" in history[-1] and "valid_acc" in history[-1]

@@ -8,6 +8,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from conftest import tiny  # tests/ is on sys.path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone, is_classifier
@@ -21,7 +22,9 @@ from sklearn_rnn.nn import LinearChainCRF
 from sklearn_rnn.tagger import RNNTagger
 
 CELLS = ["rnn", "lstm", "gru"]
-FAST = dict(hidden_size=16, embedding_dim=16, char_embedding_dim=8, lr=0.01, random_state=0)
+# What learning the toy grammar takes beyond conftest.TINY: 16 units, 16-dim words, 8-dim
+# characters (epochs at each call).
+FAST = dict(hidden_size=16, embedding_dim=16, char_embedding_dim=8, lr=0.01)
 NO_HIDDEN = {k: v for k, v in FAST.items() if k != "hidden_size"}
 
 DETS = ["the", "a", "this", "every"]
@@ -77,12 +80,12 @@ def toy():
 
 @pytest.fixture(scope="module")
 def fitted(toy):
-    return RNNTagger(max_epochs=15, **FAST).fit(*toy)
+    return tiny(RNNTagger, max_epochs=15, **FAST).fit(*toy)
 
 
 @pytest.fixture(scope="module")
 def fitted_crf(toy):
-    return RNNTagger(max_epochs=15, crf=True, **FAST).fit(*toy)
+    return tiny(RNNTagger, max_epochs=15, crf=True, **FAST).fit(*toy)
 
 
 # -- the API ---------------------------------------------------------------------------
@@ -190,9 +193,9 @@ def test_char_features_tag_unseen_words_by_their_spelling():
     train = [sentence(rng.choice(40, 5)) for _ in range(150)]
     test = [sentence(rng.choice(np.arange(40, 60), 5)) for _ in range(30)]
     X_test, y_test = [s for s, _ in test], [t for _, t in test]
-    tagger = RNNTagger(max_epochs=8, **FAST).fit([s for s, _ in train], [t for _, t in train])
+    tagger = tiny(RNNTagger, max_epochs=8, **FAST).fit([s for s, _ in train], [t for _, t in train])
     assert tagger.score(X_test, y_test) > 0.9
-    words_only = RNNTagger(max_epochs=8, **{**FAST, "char_embedding_dim": 0})
+    words_only = tiny(RNNTagger, max_epochs=8, **{**FAST, "char_embedding_dim": 0})
     words_only.fit([s for s, _ in train], [t for _, t in train])
     assert words_only.score(X_test, y_test) < 0.6
 
@@ -214,11 +217,11 @@ def test_shape_feature_tags_unseen_words_by_their_case():
     test = [sentence(rng.choice(np.arange(40, 60), 5)) for _ in range(30)]
     X_test, y_test = [s for s, _ in test], [t for _, t in test]
     words = {**FAST, "char_embedding_dim": 0}
-    tagger = RNNTagger(max_epochs=8, shape_embedding_dim=4, **words).fit(X_train, y_train)
+    tagger = tiny(RNNTagger, max_epochs=8, shape_embedding_dim=4, **words).fit(X_train, y_train)
     assert tagger.score(X_test, y_test) > 0.9
     # Shapes seen once in fit ("A1" -> "Xd") share the unknown shape.
     assert sorted(tagger.shape_vocabulary_.tokens[2:]) == ["Xxxxx", "xxxx"]
-    without = RNNTagger(max_epochs=8, shape_embedding_dim=0, **words).fit(X_train, y_train)
+    without = tiny(RNNTagger, max_epochs=8, shape_embedding_dim=0, **words).fit(X_train, y_train)
     assert without.shape_vocabulary_ is None
     assert without.score(X_test, y_test) < 0.7
 
@@ -227,13 +230,13 @@ def test_numeric_series_tagging():
     rng = np.random.RandomState(0)
     X = [rng.randn(rng.randint(1, 25), 2).astype(np.float32) for _ in range(80)]
     y = [np.where(s[:, 0] > 0, "up", "down").tolist() for s in X]
-    tagger = RNNTagger(max_epochs=20, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, max_epochs=20, **FAST).fit(X, y)
     assert tagger.n_features_in_ == 2
     assert tagger.char_vocabulary_ is None
     assert tagger.score(X, y) > 0.9
     assert [len(p) for p in tagger.predict(X[:5])] == [len(s) for s in X[:5]]
     # A (n, T) array is n univariate series; a (n, T, F) array works like the ragged list.
-    tagger_1d = RNNTagger(max_epochs=2, **FAST).fit(rng.randn(10, 6), (rng.rand(10, 6) > 0.5))
+    tagger_1d = tiny(RNNTagger, max_epochs=2, **FAST).fit(rng.randn(10, 6), (rng.rand(10, 6) > 0.5))
     assert [len(p) for p in tagger_1d.predict(rng.randn(3, 6))] == [6, 6, 6]
     assert tagger_1d.classes_.tolist() == [False, True]
     assert [p.shape for p in tagger.predict_proba(rng.randn(2, 4, 2))] == [(4, 2), (4, 2)]
@@ -242,7 +245,7 @@ def test_numeric_series_tagging():
 def test_id_lists_and_integer_labels():
     X = [[1, 2, 3], [3, 2], [2, 1, 1, 3]] * 10
     y = [[10, 20, 30], [30, 20], [20, 10, 10, 30]] * 10
-    tagger = RNNTagger(max_epochs=10, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, max_epochs=10, **FAST).fit(X, y)
     assert tagger.predict([[1, 2]]) == [[10, 20]]
     assert all(type(label) is int for label in tagger.predict([[1, 2]])[0])
 
@@ -266,10 +269,11 @@ def test_summary_lists_the_character_encoder(fitted):
 
 def test_shapes_without_characters_through_early_stopping_and_summary(toy):
     X, y = toy
-    tagger = RNNTagger(max_epochs=3, early_stopping=True, **{**FAST, "char_embedding_dim": 0}).fit(
-        X, y
-    )
-    assert tagger.char_vocabulary_ is None and tagger.shape_vocabulary_ is not None
+    tagger = tiny(
+        RNNTagger, max_epochs=3, early_stopping=True, **{**FAST, "char_embedding_dim": 0}
+    ).fit(X, y)
+    assert tagger.char_vocabulary_ is None
+    assert set(tagger.shape_vocabulary_.tokens) >= {"xxx"}  # the lower-case words' shape
     assert len(tagger.history_[:, "valid_acc"]) == 3
     names = [row[0] for row in tagger.summary(show=False).rows]
     assert "shape_embedding" in names and "char_encoder.embedding" not in names
@@ -277,7 +281,7 @@ def test_shapes_without_characters_through_early_stopping_and_summary(toy):
 
 def test_max_len_truncates_training_but_predicts_every_step(toy):
     X, y = toy
-    tagger = RNNTagger(max_len=3, max_epochs=3, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, max_len=3, max_epochs=3, **FAST).fit(X, y)
     long = [["the", "dog", "sees", "a", "cat"] * 4]
     assert len(tagger.predict(long)[0]) == 20
     assert tagger.predict_proba(long)[0].shape == (20, 4)
@@ -285,16 +289,16 @@ def test_max_len_truncates_training_but_predicts_every_step(toy):
 
 def test_partial_fit_warm_start_and_early_stopping(toy):
     X, y = toy
-    tagger = RNNTagger(max_epochs=2, warm_start=True, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, max_epochs=2, warm_start=True, **FAST).fit(X, y)
     tagger.fit(X, y)
     assert len(tagger.history_) == 4
     tagger.partial_fit(X[:10], y[:10])
     assert len(tagger.history_) == 6
-    stopped = RNNTagger(max_epochs=3, early_stopping=True, patience=2, **FAST).fit(X, y)
+    stopped = tiny(RNNTagger, max_epochs=3, early_stopping=True, patience=2, **FAST).fit(X, y)
     assert "valid_acc" in stopped.history_[-1]
     # classes= names every tag up front, even ones the first batch lacks.
     tags = ["ADJ", "DET", "NOUN", "VERB", "X"]
-    first = RNNTagger(max_epochs=1, **FAST).partial_fit(X[:3], y[:3], classes=tags)
+    first = tiny(RNNTagger, max_epochs=1, **FAST).partial_fit(X[:3], y[:3], classes=tags)
     assert first.classes_.tolist() == tags
 
 
@@ -305,7 +309,7 @@ def test_partial_fit_warm_start_and_early_stopping(toy):
 @pytest.mark.parametrize("crf", [False, True])
 def test_prediction_independent_of_batch_neighbours(toy, cell, crf):
     X, y = toy
-    tagger = RNNTagger(cell=cell, num_layers=2, crf=crf, max_epochs=1, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, cell=cell, num_layers=2, crf=crf, max_epochs=1, **FAST).fit(X, y)
     short = ["a", "red", "Unseenword", "sings"]
     alone = tagger.predict_proba([short])[0]
     alone_labels = tagger.predict([short])[0]
@@ -322,7 +326,7 @@ def test_numeric_prediction_independent_of_batch_neighbours():
     rng = np.random.RandomState(0)
     X = [rng.randn(rng.randint(1, 20), 3) for _ in range(30)]
     y = [(s[:, 0] > 0).astype(int) for s in X]
-    tagger = RNNTagger(cell="gru", crf=True, max_epochs=1, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, cell="gru", crf=True, max_epochs=1, **FAST).fit(X, y)
     short = rng.randn(4, 3)
     alone = tagger.predict_proba([short])[0]
     for batch_size in (1, 3, 64):
@@ -360,7 +364,7 @@ def test_not_fitted_error(method):
 
 
 def test_fit_returns_self(toy):
-    tagger = RNNTagger(max_epochs=1, **FAST)
+    tagger = tiny(RNNTagger, max_epochs=1, **FAST)
     assert tagger.fit(*toy) is tagger
 
 
@@ -377,7 +381,9 @@ def test_pickle_round_trip(request, model):
 def test_grid_search_over_crf_and_hidden_size_with_entity_f1():
     X, y = _ner_corpus(60)
     grid = GridSearchCV(
-        RNNTagger(max_epochs=5, batch_size=8, **NO_HIDDEN),  # best entity F1 1.0 (4 epochs: 0.93)
+        tiny(
+            RNNTagger, max_epochs=5, batch_size=8, **NO_HIDDEN
+        ),  # best entity F1 1.0 (4 epochs: 0.93)
         {"crf": [False, True], "hidden_size": [8, 16]},
         scoring=entity_f1_scorer,
         cv=2,
@@ -389,14 +395,14 @@ def test_grid_search_over_crf_and_hidden_size_with_entity_f1():
 
 def test_cross_val_score_with_lists_of_lists(toy):
     X, y = toy
-    scores = cross_val_score(RNNTagger(max_epochs=4, batch_size=8, **FAST), X, y, cv=3)
+    scores = cross_val_score(tiny(RNNTagger, max_epochs=4, batch_size=8, **FAST), X, y, cv=3)
     assert scores.shape == (3,) and (scores > 0.8).all()
 
 
 def test_seeded_fits_are_identical(toy):
     X, y = toy
-    a = RNNTagger(max_epochs=2, **FAST).fit(X, y).predict_proba(X[:5])
-    b = RNNTagger(max_epochs=2, **FAST).fit(X, y).predict_proba(X[:5])
+    a = tiny(RNNTagger, max_epochs=2, **FAST).fit(X, y).predict_proba(X[:5])
+    b = tiny(RNNTagger, max_epochs=2, **FAST).fit(X, y).predict_proba(X[:5])
     for p, q in zip(a, b, strict=True):
         np.testing.assert_array_equal(p, q)
 
@@ -407,22 +413,22 @@ def test_seeded_fits_are_identical(toy):
 def test_x_y_count_mismatch(toy):
     X, y = toy
     with pytest.raises(ValueError, match="inconsistent numbers of samples: X has 120, y has 119"):
-        RNNTagger(**FAST).fit(X, y[:-1])
+        tiny(RNNTagger, **FAST).fit(X, y[:-1])
 
 
 def test_label_list_length_differs_from_its_sequence():
     X = [["a", "b"], ["c"], ["d", "e"], ["a", "b", "c", "d", "e", "f"]]
     y = [["A", "B"], ["C"], ["D", "E"], ["A", "B", "C", "D", "E"]]
     with pytest.raises(ValueError, match=r"y\[3\] has 5 labels but X\[3\] has 6 tokens"):
-        RNNTagger(**FAST).fit(X, y)
+        tiny(RNNTagger, **FAST).fit(X, y)
     series = [np.zeros((3, 1)), np.zeros((2, 1))]
     with pytest.raises(ValueError, match=r"y\[1\] has 3 labels but X\[1\] has 2 steps"):
-        RNNTagger(**FAST).fit(series, [[0, 1, 0], [1, 0, 1]])
+        tiny(RNNTagger, **FAST).fit(series, [[0, 1, 0], [1, 0, 1]])
 
 
 def test_raw_strings_rejected_with_how_to_fix(fitted):
     with pytest.raises(TypeError, match=r"X\[0\] is a string; RNNTagger needs token lists.*split"):
-        RNNTagger(**FAST).fit(["the dog runs"], [["DET", "NOUN", "VERB"]])
+        tiny(RNNTagger, **FAST).fit(["the dog runs"], [["DET", "NOUN", "VERB"]])
     with pytest.raises(TypeError, match=r"text.split\(\)"):
         fitted.predict(["the dog runs"])
     with pytest.raises(TypeError, match=r"X\[1\] is a string.*split"):
@@ -433,11 +439,11 @@ def test_raw_strings_rejected_with_how_to_fix(fitted):
 
 def test_label_row_that_is_not_a_list():
     with pytest.raises(TypeError, match=r"y\[0\] is a str; y must hold one list of labels"):
-        RNNTagger(**FAST).fit([["a"]], ["A"])
+        tiny(RNNTagger, **FAST).fit([["a"]], ["A"])
     with pytest.raises(TypeError, match="labels of one type"):
-        RNNTagger(**FAST).fit([["a", "b"]], [["A", 1]])
+        tiny(RNNTagger, **FAST).fit([["a", "b"]], [["A", 1]])
     with pytest.raises(TypeError, match="labels of one type"):
-        RNNTagger(**FAST).fit([["a", "b"]], [["A", None]])
+        tiny(RNNTagger, **FAST).fit([["a", "b"]], [["A", None]])
 
 
 @pytest.mark.parametrize(
@@ -451,7 +457,7 @@ def test_label_row_that_is_not_a_list():
 )
 def test_empty_and_malformed_sequences(X, match):
     with pytest.raises((ValueError, TypeError), match=match):
-        RNNTagger(**FAST).fit(X, [["A"] * len(s) for s in X])
+        tiny(RNNTagger, **FAST).fit(X, [["A"] * len(s) for s in X])
 
 
 def test_unseen_labels_at_score_time(fitted):
@@ -465,7 +471,7 @@ def test_unseen_labels_at_score_time(fitted):
 
 def test_numeric_feature_count_mismatch_at_predict():
     rng = np.random.RandomState(0)
-    tagger = RNNTagger(max_epochs=1, **FAST).fit([rng.randn(5, 2)], [[0, 1, 0, 1, 0]])
+    tagger = tiny(RNNTagger, max_epochs=1, **FAST).fit([rng.randn(5, 2)], [[0, 1, 0, 1, 0]])
     with pytest.raises(ValueError, match="3 features per step.*fitted with 2"):
         tagger.predict([rng.randn(4, 3)])
     with pytest.raises(ValueError, match="fitted on numeric"):
@@ -485,7 +491,7 @@ def test_numeric_feature_count_mismatch_at_predict():
 )
 def test_invalid_hyperparameters(toy, params, match):
     with pytest.raises(ValueError, match=match):
-        RNNTagger(**{**FAST, **params}).fit(*toy)
+        tiny(RNNTagger, **{**FAST, **params}).fit(*toy)
 
 
 def test_crf_with_a_custom_module_without_crf():
@@ -529,11 +535,11 @@ def test_inputs_are_never_modified(toy):
     X_series = [np.arange(6, dtype=np.float64).reshape(3, 2), np.ones((2, 2))]
     y_series = [np.array([0, 1, 0]), np.array([1, 1])]
     before = copy.deepcopy((X, y, X_series, y_series))
-    tagger = RNNTagger(max_epochs=1, max_len=4, **FAST).fit(X, y)
+    tagger = tiny(RNNTagger, max_epochs=1, max_len=4, **FAST).fit(X, y)
     tagger.predict(X)
     tagger.predict_proba(X)
     tagger.score(X, y)
-    RNNTagger(max_epochs=1, **FAST).fit(X_series, y_series).predict(X_series)
+    tiny(RNNTagger, max_epochs=1, **FAST).fit(X_series, y_series).predict(X_series)
     assert (X, y) == before[:2]
     for a, b in zip(X_series + y_series, before[2] + before[3], strict=True):
         np.testing.assert_array_equal(a, b)
@@ -604,9 +610,9 @@ def test_tagging_benchmark_cosine_schedule_decays_the_learning_rate(load_script)
     schedules = load_script("benchmarks/tagging.py").lr_schedule_callbacks
     X, y = [["a", "b"], ["b"]] * 4, [["A", "B"], ["B"]] * 4
     params = dict(max_epochs=3, **FAST)
-    cosine = RNNTagger(callbacks=schedules("cosine", 3), **params).fit(X, y)
+    cosine = tiny(RNNTagger, callbacks=schedules("cosine", 3), **params).fit(X, y)
     assert cosine.optimizer_.param_groups[0]["lr"] < 0.2 * FAST["lr"]
-    constant = RNNTagger(callbacks=schedules("constant", 3), **params).fit(X, y)
+    constant = tiny(RNNTagger, callbacks=schedules("constant", 3), **params).fit(X, y)
     assert constant.optimizer_.param_groups[0]["lr"] == FAST["lr"]
 
 

@@ -360,12 +360,6 @@ class SequenceEstimator(TrainingCore):
 
     # -- prediction ---------------------------------------------------------------------
 
-    def get_dataset(self, X, y=None):
-        if isinstance(X, SequenceDataset):
-            return X
-        check_is_fitted(self)
-        return self._make_dataset(self._check_X(X, reset=False), y)
-
     def _prediction_dataset(self, X) -> SequenceDataset:
         """``X`` encoded for prediction (our own datasets are used as they are)."""
         check_is_fitted(self)

@@ -216,6 +216,7 @@ class TrainingCore(NeuralNet):
         ``max_epochs="auto"``. ``data`` goes to the dataset hooks (``classes``,
         ``sample_weight``).
         """
+        self.check_training_readiness()  # skorch's error once trim_for_prediction ran
         self._check_params()
         self._check_fit_request(continue_training)
         if continue_training and self.__sklearn_is_fitted__():
@@ -545,10 +546,17 @@ class TrainingCore(NeuralNet):
     def get_iterator(self, dataset, training=False):
         return self._training_batches(dataset, self._fit_generator if training else None)
 
+    def get_dataset(self, X, y=None):
+        if isinstance(X, torch.utils.data.Dataset):  # one of ours, encoded
+            return X
+        check_is_fitted(self)
+        return self._make_dataset(self._check_X(X, reset=False), y)
+
     def get_split_datasets(self, X, y=None, **fit_params):
+        dataset = self.get_dataset(X, y)
         if not self.early_stopping_:
-            return X, None
-        return self._validation_split(X)
+            return dataset, None
+        return self._validation_split(dataset)
 
     # -- the one prediction loop --------------------------------------------------------
 

@@ -255,6 +255,14 @@ class RNNSeq2Seq(SequenceEstimator):
     def _criterion_kwargs(self) -> dict:
         return {"ignore_index": IGNORE_INDEX}
 
+    def _forward(self, x, **fit_params):
+        if "decoder_inputs" in x:  # training: the target, shifted (teacher forcing)
+            return super()._forward(x, **fit_params)
+        # A prediction batch has no decoder inputs: the encoder's outputs (B, S, D), which
+        # hidden_states and skorch's infer read; predict decodes with beam search.
+        inputs = x["inputs"].to(self.device)
+        return self.module_.encode(inputs, x["lengths"].to(self.device))[0]
+
     def _loss(self, y_pred, y_true, weights) -> torch.Tensor:
         # y_pred: (B, T, V) scores of each next symbol; y_true: (B, T), IGNORE_INDEX after
         # each target's end of sequence.
