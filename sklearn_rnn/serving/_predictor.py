@@ -19,13 +19,17 @@ from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._batching import length_sorted_batches
 from sklearn_rnn.encoding._tokenizers import TOKENIZERS
 from sklearn_rnn.exceptions import ModelFileError
+from sklearn_rnn.serving import _seq2seq_predictor as seq2seq
 from sklearn_rnn.serving._format import (
     METADATA_KEY,
     _corrupted,
+    decode_corpus_encoder,
     decode_encoder,
     decode_targets,
     parse_metadata,
 )
+from sklearn_rnn.serving._language_model_predictor import ServedLanguageModel
+from sklearn_rnn.serving._seq2seq_predictor import Seq2SeqDecoding
 
 
 class ONNXPredictor:
@@ -87,18 +91,38 @@ class ONNXPredictor:
         metadata = self.session_.get_modelmeta().custom_metadata_map.get(METADATA_KEY)
         document = parse_metadata(metadata, path)
         self.estimator_ = str(document.get("estimator"))
+        self._task = document["task"]
+        self._inputs = [i.name for i in self.session_.get_inputs()]
+        if document.get("inputs") != self._inputs:
+            raise _corrupted(path, "the graph's inputs differ from those its metadata names")
+        self.batch_size = int(batch_size or document.get("batch_size") or 32)
+        self._decoding = self._language_model = None
+        if self._task == "language_model":
+            self._init_language_model(document, path)
+            return
         self._encoder = decode_encoder(document.get("encoder"), path)
         tokenizer = self._encoder.tokenizer
         if not isinstance(tokenizer, str) or tokenizer not in TOKENIZERS:
             raise _corrupted(path, f"unknown tokenizer {tokenizer!r}")
-        self._inputs = [i.name for i in self.session_.get_inputs()]
-        if document.get("inputs") != self._inputs:
-            raise _corrupted(path, "the graph's inputs differ from those its metadata names")
         self.target_encoder_, self._crf = decode_targets(document.get("targets"), path)
         self.classes_ = getattr(self.target_encoder_, "classes_", None)
         # Per-step outputs (the tagger's) are decoded per padded batch, before reordering.
         self._per_step = hasattr(self.target_encoder_, "best_tags")
-        self.batch_size = int(batch_size or document.get("batch_size") or 32)
+        if self._task == "seq2seq":
+            self._decoding = Seq2SeqDecoding(document, path, options)
+
+    def _init_language_model(self, document: dict, path: str) -> None:
+        encoder = decode_corpus_encoder(document.get("encoder"), path)
+        shape = document.get("state_shape")
+        if not (
+            isinstance(shape, list)
+            and len(shape) == 2
+            and all(isinstance(n, int) and n >= 1 for n in shape)
+        ):
+            raise _corrupted(path, "invalid state_shape")
+        self._language_model = ServedLanguageModel(self.session_, encoder, shape)
+        self.classes_ = np.array(encoder.vocabulary_.tokens[1:], dtype=object)
+        self.target_encoder_, self._crf, self._per_step = None, None, False
 
     def __repr__(self) -> str:
         return f"ONNXPredictor(estimator_={self.estimator_!r}, batch_size={self.batch_size})"
@@ -115,8 +139,14 @@ class ONNXPredictor:
 
         Returns
         -------
-        ndarray, or list of lists for the tagger
+        ndarray, or list of lists for the tagger, or list of outputs for seq2seq
         """
+        if self._language_model is not None:
+            raise AttributeError(
+                "A served RNNLanguageModel has no predict; use predict_proba_next, score or sample."
+            )
+        if self._decoding is not None:
+            return seq2seq.predict(self, X)
         if self._per_step:
             return self.target_encoder_.inverse_transform(*self._steps(X, "best_tags"))
         return self.target_encoder_.inverse_transform(self._pooled(X))
@@ -128,10 +158,8 @@ class ONNXPredictor:
         As the exported estimator's ``predict_proba``; a regressor has none.
         """
         proba = "step_proba" if self._per_step else "predict_proba"
-        if not hasattr(self.target_encoder_, proba):  # values have no probabilities
-            raise AttributeError(
-                f"A served {self.estimator_} has no predict_proba; it predicts values."
-            )
+        if not hasattr(self.target_encoder_, proba):  # values, outputs or text
+            raise AttributeError(f"A served {self.estimator_} has no predict_proba.")
         return self._predict_proba
 
     def _predict_proba(self, X):
@@ -139,6 +167,65 @@ class ONNXPredictor:
             rows, lengths = self._steps(X, "step_proba")
             return np.split(rows, np.cumsum(lengths)[:-1])
         return self.target_encoder_.predict_proba(self._pooled(X))
+
+    # -- RNNSeq2Seq ----------------------------------------------------------------------
+
+    @property
+    def predict_nbest(self):
+        """The ``n`` best outputs of each input with their log-probabilities (RNNSeq2Seq).
+
+        As the estimator's ``predict_nbest(X, n=None)``: per input, ``(output, log P)``
+        pairs found by beam search, most probable first; ``n=None`` gives the exported
+        ``beam_size`` of them.
+        """
+        self._require(self._decoding, "predict_nbest")
+        return self._predict_nbest
+
+    def _predict_nbest(self, X, n: int | None = None) -> list[list[tuple]]:
+        return seq2seq.predict_nbest(self, X, n)
+
+    # -- RNNLanguageModel ---------------------------------------------------------------
+
+    @property
+    def predict_proba_next(self):
+        """The distribution of the token after a prefix (RNNLanguageModel).
+
+        As the estimator's ``predict_proba_next(prefix)``: columns ordered as
+        ``classes_``; one string gives ``(n_classes,)``, a list ``(n_prefixes, n_classes)``.
+        """
+        self._require(self._language_model, "predict_proba_next")
+        return self._predict_proba_next
+
+    def _predict_proba_next(self, prefix) -> np.ndarray:
+        return self._language_model.predict_proba_next(prefix, self.batch_size)
+
+    @property
+    def score(self):
+        """Mean log-likelihood per token of a corpus, in nats (RNNLanguageModel).
+
+        As the estimator's ``score(X)``: each document read from its start.
+        """
+        self._require(self._language_model, "score")
+        return self._score
+
+    def _score(self, X, y=None) -> float:
+        total, count = self._language_model.total_log_likelihood(X, self.batch_size)
+        return total / count
+
+    @property
+    def sample(self):
+        """Write new tokens after a prompt (RNNLanguageModel).
+
+        As the estimator's ``sample(n_tokens, prompt="", temperature=1.0, top_k=None,
+        random_state=None)``; an int or ``RandomState`` seed draws the same text as the
+        estimator given the same seed (the same uniform numbers, drawn with numpy).
+        """
+        self._require(self._language_model, "sample")
+        return self._language_model.sample
+
+    def _require(self, part, name: str) -> None:
+        if part is None:
+            raise AttributeError(f"A served {self.estimator_} has no {name}.")
 
     # -- internals ------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ def stack_with_state(
         initial = [builder.op("Gather", [state_h, index], axis=0)]  # (1, B, H)
         if cell == "lstm":
             initial.append(builder.op("Gather", [state_c, index], axis=0))
-        w, r, b = (builder.const(a, stem) for a, stem in zip(_reordered(cell, direction), "WRB"))
+        w, r, b = (builder.const(a) for a in _reordered(cell, direction))
         attrs = {"hidden_size": hidden, "direction": "forward"}
         if cell == "gru":
             attrs["linear_before_reset"] = 1  # PyTorch applies the reset gate after R h
