@@ -365,6 +365,8 @@ def test_serving_benchmark_runs_and_reports(load_script, capsys):
     module.main([*argv, "--n-batch", "30", "--no-int8"])
     table = capsys.readouterr().out
     assert "| gru | o |" in table and "| gru | onnx net |" in table
+    assert "| seq2seq | predict, beam 5 |" in table
+    assert "| language_model | sample (per character) |" in table
 
 
 # -- generative models: RNNSeq2Seq and RNNLanguageModel ---------------------------------

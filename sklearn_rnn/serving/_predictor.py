@@ -38,8 +38,12 @@ class ONNXPredictor:
     Parameters
     ----------
     path : str or os.PathLike
-        A file written by :meth:`RNNClassifier.export_onnx` (or the regressor's or the
-        tagger's).
+        A file written by :meth:`RNNClassifier.export_onnx` (or the regressor's, the
+        tagger's, the sequence-to-sequence model's or the language model's). What the
+        served model offers follows the estimator: ``predict`` and ``predict_proba``
+        (classifier, tagger), ``predict`` (regressor), ``predict`` and
+        ``predict_nbest`` (RNNSeq2Seq), ``predict_proba_next``, ``score`` and
+        ``sample`` (RNNLanguageModel); the others raise ``AttributeError``.
     batch_size : int or None, default=None
         Sequences per graph run; None uses the estimator's ``batch_size``. Larger
         batches amortize the per-run overhead; the outputs do not depend on it.
@@ -51,10 +55,11 @@ class ONNXPredictor:
     estimator_ : str
         The class name of the exported estimator.
     classes_ : ndarray or None
-        The labels (classifier) or tags (tagger), as the estimator's ``classes_``.
-    target_encoder_ : LabelTargets, ScaledValues or StepLabels
+        The labels (classifier), tags (tagger) or tokens (language model), as the
+        estimator's ``classes_``.
+    target_encoder_ : LabelTargets, ScaledValues, StepLabels, SequenceTargets or None
         The estimator's fitted target encoder, rebuilt from the file; it decodes the
-        graph's outputs.
+        graph's outputs (None for a language model).
     session_ : onnxruntime.InferenceSession
         The session running the graph.
 
@@ -176,7 +181,23 @@ class ONNXPredictor:
 
         As the estimator's ``predict_nbest(X, n=None)``: per input, ``(output, log P)``
         pairs found by beam search, most probable first; ``n=None`` gives the exported
-        ``beam_size`` of them.
+        ``beam_size`` of them. ``predict`` returns the first of each.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_rnn import RNNSeq2Seq
+        >>> X = ["ab", "ba", "abb", "bab"] * 4
+        >>> model = RNNSeq2Seq(hidden_size=8, embedding_dim=4, max_epochs=2, random_state=0)
+        >>> model = model.fit(X, [x.upper() for x in X])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     model.export_onnx(os.path.join(tmp, "model.onnx"))
+        ...     served = ONNXPredictor(os.path.join(tmp, "model.onnx"))
+        >>> served.predict(["abba"]) == model.predict(["abba"])
+        True
+        >>> [output for output, _ in served.predict_nbest(["ab"], n=2)[0]] == [
+        ...     output for output, _ in model.predict_nbest(["ab"], n=2)[0]]
+        True
         """
         self._require(self._decoding, "predict_nbest")
         return self._predict_nbest
@@ -219,6 +240,20 @@ class ONNXPredictor:
         As the estimator's ``sample(n_tokens, prompt="", temperature=1.0, top_k=None,
         random_state=None)``; an int or ``RandomState`` seed draws the same text as the
         estimator given the same seed (the same uniform numbers, drawn with numpy).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_rnn import RNNLanguageModel
+        >>> lm = RNNLanguageModel(hidden_size=8, embedding_dim=4, bptt=8, max_epochs=1,
+        ...                       random_state=0).fit("abracadabra " * 8)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     lm.export_onnx(os.path.join(tmp, "lm.onnx"))
+        ...     served = ONNXPredictor(os.path.join(tmp, "lm.onnx"))
+        >>> served.sample(10, "abra", random_state=0) == lm.sample(10, "abra", random_state=0)
+        True
+        >>> bool(abs(served.score("cadabra") - lm.score("cadabra")) < 1e-5)
+        True
         """
         self._require(self._language_model, "sample")
         return self._language_model.sample
