@@ -311,8 +311,9 @@ def main(argv=None) -> None:
             if task in args.tasks:
                 print(f"[{task}] fitting, exporting, timing", file=sys.stderr)
                 generative += run(args, tmp)
-    print(f"torch {torch.__version__}, one thread; texts of ~20 words, vocabulary 20k\n")
+    print(f"torch {torch.__version__}, one thread")
     if rows:
+        print("\nText classifier: texts of ~20 words, vocabulary 20k\n")
         report(rows)
     if generative:
         report_generative(generative)
