@@ -16,6 +16,15 @@ throughput (sequences per second predicting ``--n-batch`` texts in batches of 25
 of rounds), with ratios to (c); for int8, the share of test predictions that agree with
 the float model's and the largest change of a probability.
 
+The generative models (``--tasks seq2seq language_model``; both run by default) are timed
+the same way, estimator against ``ONNXPredictor``, one thread each: an ``RNNSeq2Seq``
+(LSTM, bidirectional encoder, hidden 128, embedding 64) that reverses and upper-cases
+strings of 3 to 10 letters, decoding greedily and with a beam of 5 (``predict`` of one
+source, and of ``--n-batch`` sources in batches of 256); a character ``RNNLanguageModel``
+(LSTM, hidden 256, embedding 64): ``predict_proba_next`` of one 100-character prefix,
+``score`` of ``--n-batch`` 100-character documents (their throughput), and ``sample`` of
+100 characters (its latency divided by 100: per written character).
+
 Usage::
 
     python benchmarks/serving.py                 # rnn, lstm, gru (~2 min on 2 idle cores)
@@ -36,7 +45,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from sklearn_rnn import RNNClassifier  # noqa: E402
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNSeq2Seq  # noqa: E402
 from sklearn_rnn.encoding import word_tokenize  # noqa: E402
 from sklearn_rnn.serving import ONNXPredictor  # noqa: E402
 
@@ -187,6 +196,98 @@ def report(rows: list[dict]) -> None:
             )
 
 
+def _letters(n: int, rng, low: int = 3, high: int = 10) -> list[str]:
+    alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    return ["".join(rng.choice(alphabet, rng.integers(low, high + 1))) for _ in range(n)]
+
+
+def _timed_pair(estimator_call, served_call, args, n_items: int = 1) -> tuple[float, float]:
+    """Median seconds per item of each call, interleaved round by round."""
+    times = {"c": [], "o": []}
+    for _ in range(args.rounds):
+        times["c"].append(median_time(estimator_call, args.repeats) / n_items)
+        times["o"].append(median_time(served_call, args.repeats) / n_items)
+    return statistics.median(times["c"]), statistics.median(times["o"])
+
+
+def run_seq2seq(args, tmp: str) -> list[dict]:
+    rng = np.random.default_rng(SEED)
+    X = _letters(args.n_train, rng)
+    model = RNNSeq2Seq(
+        hidden_size=128, embedding_dim=64, max_epochs=2, batch_size=64, random_state=SEED
+    ).fit(X, [x[::-1].upper() for x in X])
+    path = os.path.join(tmp, "seq2seq.onnx")
+    model.export_onnx(path)
+    served = ONNXPredictor(path, n_threads=1, batch_size=256)
+    model.set_params(batch_size=256)
+    test = _letters(args.n_batch, rng)
+    rows, one = [], [test[0]]
+    for beam_size in (1, 5):
+        model.set_params(beam_size=beam_size)
+        served._decoding.beam_size = beam_size  # the exported beam_size, changed for timing
+        assert served.predict(test[:50]) == model.predict(test[:50])
+        latency = _timed_pair(lambda: model.predict(one), lambda: served.predict(one), args)
+        quick = argparse.Namespace(rounds=args.rounds, repeats=1)
+        batch = _timed_pair(
+            lambda: model.predict(test), lambda: served.predict(test), quick, len(test)
+        )
+        rows.append(_pair_row("seq2seq", f"predict, beam {beam_size}", latency, batch))
+    return rows
+
+
+def run_language_model(args, tmp: str) -> list[dict]:
+    texts, _ = make_texts(args.n_train // 4 + args.n_batch, vocab=300)
+    corpus = [t[:100] for t in texts]
+    lm = RNNLanguageModel(
+        hidden_size=256, embedding_dim=64, max_epochs=1, bptt=64, random_state=SEED
+    ).fit(corpus[: args.n_train // 4])
+    path = os.path.join(tmp, "lm.onnx")
+    lm.export_onnx(path)
+    served = ONNXPredictor(path, n_threads=1, batch_size=256)
+    lm.set_params(batch_size=256)
+    test = corpus[args.n_train // 4 :]
+    prefix = test[0]
+    assert lm.sample(100, "w1", random_state=0) == served.sample(100, "w1", random_state=0)
+    quick = argparse.Namespace(rounds=args.rounds, repeats=1)
+    next_latency = _timed_pair(
+        lambda: lm.predict_proba_next(prefix), lambda: served.predict_proba_next(prefix), args
+    )
+    score = _timed_pair(lambda: lm.score(test), lambda: served.score(test), quick, len(test))
+    one_doc = _timed_pair(lambda: lm.score(prefix), lambda: served.score(prefix), args)
+    sample = _timed_pair(
+        lambda: lm.sample(100, random_state=0),
+        lambda: served.sample(100, random_state=0),
+        quick,
+        100,
+    )
+    return [
+        _pair_row("language_model", "predict_proba_next", next_latency, None),
+        _pair_row("language_model", "score", one_doc, score),
+        _pair_row("language_model", "sample (per character)", sample, None),
+    ]
+
+
+def _pair_row(task, operation, latency, batch) -> dict:
+    return {
+        "task": task,
+        "operation": operation,
+        "latency_ms": [1e3 * t for t in latency],
+        "throughput": None if batch is None else [1.0 / t for t in batch],
+    }
+
+
+def report_generative(rows: list[dict]) -> None:
+    print(
+        "\n| task | operation | 1-sequence latency, estimator (ms) | served (ms) | speed-up | "
+        "throughput, estimator (seq/s) | served (seq/s) | speed-up |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        (c, o), t = r["latency_ms"], r["throughput"]
+        tput = "| | |" if t is None else f"| {t[0]:,.0f} | {t[1]:,.0f} | {t[1] / t[0]:.2f}x |"
+        print(f"| {r['task']} | {r['operation']} | {c:.3f} | {o:.3f} | {c / o:.2f}x {tput}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", nargs="+", default=["rnn", "lstm", "gru"])
@@ -195,18 +296,27 @@ def main(argv=None) -> None:
     parser.add_argument("--n-train", type=int, default=4000)
     parser.add_argument("--n-batch", type=int, default=2048)
     parser.add_argument("--no-int8", dest="int8", action="store_false")
+    parser.add_argument("--tasks", nargs="+", default=["classifier", "seq2seq", "language_model"])
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     texts, y = make_texts(args.n_train + args.n_batch)
     train = (texts[: args.n_train], y[: args.n_train])
     test = (texts[args.n_train :], y[args.n_train :])
-    rows = []
+    rows, generative = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for cell in args.cells:
+        for cell in args.cells if "classifier" in args.tasks else []:
             print(f"[{cell}] fitting, exporting, timing", file=sys.stderr)
             rows += run_cell(cell, args, train, test, tmp)
-    print(f"torch {torch.__version__}, one thread; texts of ~20 words, vocabulary 20k\n")
-    report(rows)
+        for task, run in (("seq2seq", run_seq2seq), ("language_model", run_language_model)):
+            if task in args.tasks:
+                print(f"[{task}] fitting, exporting, timing", file=sys.stderr)
+                generative += run(args, tmp)
+    print(f"torch {torch.__version__}, one thread")
+    if rows:
+        print("\nText classifier: texts of ~20 words, vocabulary 20k\n")
+        report(rows)
+    if generative:
+        report_generative(generative)
 
 
 if __name__ == "__main__":

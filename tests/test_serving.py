@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import venv
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,14 @@ import pytest
 import torch
 from conftest import tiny  # tests/ is on sys.path
 
-from sklearn_rnn import ModelFileError, RNNClassifier, RNNRegressor, RNNTagger
+from sklearn_rnn import (
+    ModelFileError,
+    RNNClassifier,
+    RNNLanguageModel,
+    RNNRegressor,
+    RNNSeq2Seq,
+    RNNTagger,
+)
 
 onnx = pytest.importorskip("onnx")  # the onnx extra (in dev)
 pytest.importorskip("onnxruntime")
@@ -362,3 +370,197 @@ def test_serving_benchmark_runs_and_reports(load_script, capsys):
     module.main([*argv, "--n-batch", "30", "--no-int8"])
     table = capsys.readouterr().out
     assert "| gru | o |" in table and "| gru | onnx net |" in table
+    assert "| seq2seq | predict, beam 5 |" in table
+    assert "| language_model | sample (per character) |" in table
+
+
+# -- generative models: RNNSeq2Seq and RNNLanguageModel ---------------------------------
+
+REVERSE_X = ["".join(p) for n in (1, 2, 3) for p in product("abc", repeat=n)]
+REVERSE_Y = [x[::-1].upper() for x in REVERSE_X]
+SOURCES = [*REVERSE_X, "cabbage", "x"]  # longer than any training source; an unseen symbol
+LM_TEXT = "the cat sat on the mat. the dog sat on the log. a cat and a dog. " * 6
+LM_DOCS = ["the cat", "a dog sat on", "", "zebra the"]  # an empty and an unknown-char document
+SMALL = dict(hidden_size=8, embedding_dim=4, lr=0.02, random_state=0)
+
+
+def _assert_nbest_equal(got, expected):
+    assert [[o for o, _ in row] for row in got] == [[o for o, _ in row] for row in expected]
+    for row_got, row_expected in zip(got, expected, strict=True):
+        np.testing.assert_allclose(
+            [s for _, s in row_got], [s for _, s in row_expected], rtol=0, atol=1e-5
+        )
+
+
+@pytest.mark.parametrize(
+    "cell, layout",
+    [("lstm", dict()), ("gru", dict(num_layers=2)), ("rnn", dict(bidirectional=False))],
+    ids=["lstm-bi", "gru-bi-stacked", "rnn-uni"],
+)
+@pytest.mark.parametrize("beam_size", [1, 3], ids=["greedy", "beam"])
+def test_seq2seq_decodes_as_the_estimator(tmp_path, cell, layout, beam_size):
+    model = RNNSeq2Seq(
+        cell=cell, beam_size=beam_size, max_epochs=6, batch_size=8, **SMALL, **layout
+    ).fit(REVERSE_X, REVERSE_Y)
+    served = _served(model, tmp_path)
+    expected = model.predict(SOURCES)
+    assert len(set(expected)) > 3  # the model emits varied outputs: the check can fail
+    assert served.predict(SOURCES) == expected
+    _assert_nbest_equal(served.predict_nbest(SOURCES, n=4), model.predict_nbest(SOURCES, n=4))
+    assert not hasattr(served, "predict_proba") and not hasattr(served, "sample")
+
+
+def test_seq2seq_on_token_lists_ends_outputs_at_max_output_len(tmp_path):
+    X = [list(x) for x in REVERSE_X]
+    y = [" ".join(x.upper()) for x in REVERSE_X]  # whitespace-separated output symbols
+    model = RNNSeq2Seq(
+        target_tokenizer="whitespace", max_output_len=2, beam_size=2, max_epochs=3, **SMALL
+    ).fit(X, y)
+    served = _served(model, tmp_path)
+    X = X + [list("abcabc")]
+    assert served.predict(X) == model.predict(X)
+    assert max(len(output.split()) for output in served.predict(X)) == 2
+    _assert_nbest_equal(served.predict_nbest(X), model.predict_nbest(X))
+    served.batch_size = 1  # outputs do not depend on the batch
+    assert served.predict(X) == model.predict(X)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_language_model_reads_and_writes_as_the_estimator(tmp_path, cell):
+    lm = RNNLanguageModel(
+        cell=cell, num_layers=2, bptt=16, batch_size=4, max_epochs=1, **SMALL
+    ).fit(LM_TEXT)
+    served = _served(lm, tmp_path)
+    assert served.classes_.tolist() == lm.classes_.tolist()
+    assert served.score(LM_DOCS) == pytest.approx(lm.score(LM_DOCS), rel=0, abs=1e-5)
+    np.testing.assert_allclose(
+        served.predict_proba_next(LM_DOCS), lm.predict_proba_next(LM_DOCS), rtol=0, atol=1e-5
+    )
+    one = served.predict_proba_next("the c")
+    np.testing.assert_allclose(one, lm.predict_proba_next("the c"), rtol=0, atol=1e-5)
+    for kwargs in (
+        dict(random_state=0),
+        dict(prompt="the ", temperature=0.7, top_k=5, random_state=2**40 + 3),
+        dict(prompt="a", random_state=np.random.RandomState(1)),
+    ):
+        seed = kwargs.get("random_state")
+        if isinstance(seed, np.random.RandomState):  # each call draws from its own copy
+            kwargs_lm = {**kwargs, "random_state": np.random.RandomState(1)}
+        else:
+            kwargs_lm = kwargs
+        assert served.sample(40, **kwargs) == lm.sample(40, **kwargs_lm)
+    for missing in ("predict_proba", "predict_nbest"):
+        assert not hasattr(served, missing)
+    with pytest.raises(AttributeError, match="use predict_proba_next, score or sample"):
+        served.predict(LM_DOCS)
+
+
+def test_word_language_model_on_token_lists(tmp_path):
+    documents = [doc.split() for doc in LM_TEXT.split(". ") if doc]
+    lm = RNNLanguageModel(bptt=8, batch_size=2, max_epochs=1, **SMALL).fit(documents)
+    served = _served(lm, tmp_path)
+    prefixes = [["the", "cat"], [], ["a", "unicorn"]]
+    np.testing.assert_allclose(
+        served.predict_proba_next(prefixes), lm.predict_proba_next(prefixes), atol=1e-5
+    )
+    assert served.score(documents[:3]) == pytest.approx(lm.score(documents[:3]), abs=1e-5)
+    sampled = served.sample(12, ["the"], random_state=5)
+    assert sampled == lm.sample(12, ["the"], random_state=5)
+    assert set(sampled) <= set(lm.classes_) - {"<unk>", "<eos>"}
+    with pytest.raises(ValueError, match="never seen in fit"):
+        served.sample(3, ["unicorn"])
+    with pytest.raises(ValueError, match="'top_k'"):
+        served.sample(3, top_k=0)
+
+
+def test_served_sampling_draws_torchs_uniform_numbers():
+    from sklearn_rnn.language_model._sampling import seeded_uniforms
+
+    for seed in (0, 7, 2**33 + 5, 2**62 - 1):
+        generator = torch.Generator().manual_seed(seed)
+        expected = torch.rand(50, generator=generator, dtype=torch.float64).numpy()
+        np.testing.assert_array_equal(seeded_uniforms(seed, 50), expected)
+
+
+def test_generative_files_hold_their_graphs_and_refuse_tampering(tmp_path):
+    model = RNNSeq2Seq(max_epochs=1, **SMALL).fit(REVERSE_X, REVERSE_Y)
+    path = tmp_path / "model.onnx"
+    model.export_onnx(path)
+    onnx.checker.check_model(str(path))
+    entry = next(p for p in onnx.load(str(path)).metadata_props if p.key == "sklearn_rnn")
+    document = json.loads(entry.value)
+    assert document["task"] == "seq2seq" and document["inputs"] == ["inputs", "lengths"]
+
+    def broken(value):
+        return value.replace('"decoder": "', '"decoder": "AAAA')
+
+    with pytest.raises(ModelFileError, match="decoder graph"):
+        ONNXPredictor(_rewritten_metadata(path, tmp_path / "bad.onnx", broken))
+    lm = RNNLanguageModel(bptt=8, max_epochs=1, **SMALL).fit(LM_TEXT)
+    lm.export_onnx(path)
+
+    def unknown_tokenizer(value):
+        return value.replace('"tokenizer": "char"', '"tokenizer": "evil"')
+
+    with pytest.raises(ModelFileError, match="unknown tokenizer"):
+        ONNXPredictor(_rewritten_metadata(path, tmp_path / "bad.onnx", unknown_tokenizer))
+
+
+def test_generative_models_with_unknown_parts_are_refused(tmp_path):
+    path = tmp_path / "model.onnx"
+    model = RNNSeq2Seq(max_epochs=1, **SMALL).fit(REVERSE_X, REVERSE_Y)
+    model.module_.extra = torch.nn.Linear(2, 2)
+    with pytest.raises(NotImplementedError, match="part 'extra'"):
+        model.export_onnx(path)
+    lm = RNNLanguageModel(bptt=8, max_epochs=1, **SMALL).fit(LM_TEXT)
+    forward = lm.module_.forward
+    lm.module_.forward = lambda inputs, state=None: (lambda o: (o[0] + 1.0, o[1]))(
+        forward(inputs, state)
+    )
+    with pytest.raises(NotImplementedError, match="differ from the network's"):
+        lm.export_onnx(path)
+    assert not path.exists()
+
+
+_GENERATIVE_SCRIPT = """
+import json, sys
+try:
+    import torch
+except ImportError:
+    pass
+else:
+    raise SystemExit("torch is importable: " + torch.__file__)
+from sklearn_rnn.serving import ONNXPredictor
+seq2seq, lm = ONNXPredictor(sys.argv[1]), ONNXPredictor(sys.argv[2])
+sources, documents = json.loads(sys.argv[3])
+print(json.dumps({
+    "outputs": seq2seq.predict(sources),
+    "score": lm.score(documents),
+    "sample": lm.sample(20, "the ", random_state=4),
+    "modules": sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "skorch")),
+}))
+"""
+
+
+def test_generative_models_serve_in_an_environment_without_torch(tmp_path):
+    python = _torch_free_environment(tmp_path / "env")
+    model = RNNSeq2Seq(max_epochs=3, batch_size=8, **SMALL).fit(REVERSE_X, REVERSE_Y)
+    model.export_onnx(tmp_path / "seq2seq.onnx")
+    lm = RNNLanguageModel(bptt=8, max_epochs=1, **SMALL).fit(LM_TEXT)
+    lm.export_onnx(tmp_path / "lm.onnx")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    args = [str(tmp_path / name) for name in ("seq2seq.onnx", "lm.onnx")]
+    result = subprocess.run(
+        [str(python), "-c", _GENERATIVE_SCRIPT, *args, json.dumps([SOURCES, LM_DOCS])],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = json.loads(result.stdout)
+    assert output["modules"] == []
+    assert output["outputs"] == model.predict(SOURCES)
+    assert output["score"] == pytest.approx(lm.score(LM_DOCS), abs=1e-5)
+    assert output["sample"] == lm.sample(20, "the ", random_state=4)

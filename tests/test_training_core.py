@@ -92,7 +92,7 @@ def test_language_model_rejects_auto_for_its_plain_parameters():
     "estimator, methods",
     [
         (RNNLanguageModel, ["predict", "predict_proba", "forward", "forward_iter"]),
-        (RNNSeq2Seq, ["predict_proba", "forward", "forward_iter", "export_onnx"]),
+        (RNNSeq2Seq, ["predict_proba", "forward", "forward_iter"]),
     ],
     ids=["RNNLanguageModel", "RNNSeq2Seq"],
 )

@@ -19,7 +19,6 @@ import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_rnn._base import _parameters
@@ -37,10 +36,6 @@ from sklearn_rnn.nn._networks import SequenceModel
 from sklearn_rnn.nn._pretrained_embeddings import pretrained_embedding_matrix
 
 
-def _can_export(estimator) -> bool:
-    return estimator._exports_to_onnx
-
-
 class SequenceEstimator(TrainingCore):
     """What the estimators reading one sequence per sample share (see the module docstring).
 
@@ -54,7 +49,6 @@ class SequenceEstimator(TrainingCore):
     # later ones break ties of the earlier.
     _early_stopping_scores = (("valid_loss", True),)
     _is_classifier = False
-    # Whether export_onnx can serve this estimator (sklearn_rnn.serving).
     _exports_to_onnx = True
 
     _parameter_constraints: dict = {
@@ -504,28 +498,7 @@ class SequenceEstimator(TrainingCore):
         check_is_fitted(self)
         return hidden_states_of(self, self._prediction_dataset(X), layer, cell_state)
 
-    # -- serving and the summary --------------------------------------------------------
-
-    @available_if(_can_export)
-    def export_onnx(self, path, *, check: bool = True) -> None:
-        """Export the fitted model to one ONNX file, to serve without torch.
-
-        The file holds the network's graph and, as metadata, the encoder and the label
-        decoding; :class:`sklearn_rnn.serving.ONNXPredictor` predicts from it with numpy
-        and onnxruntime only. See :func:`sklearn_rnn.serving.export_onnx`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The file to write (suggested suffix ``.onnx``).
-        check : bool, default=True
-            Run the exported graph beside the network on a probe batch and raise if
-            they disagree (needs onnxruntime).
-        """
-        check_is_fitted(self)
-        from sklearn_rnn.serving import export_onnx  # needs the onnx extra
-
-        export_onnx(self, path, check=check)
+    # -- the summary --------------------------------------------------------------------
 
     def _summary_batch(self) -> dict:
         """A one-sequence, three-step example batch for the summary's shape trace."""

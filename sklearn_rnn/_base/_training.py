@@ -45,6 +45,7 @@ from types import MappingProxyType
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import BatchScoring, EpochTimer, PassthroughScoring, PrintLog
@@ -62,6 +63,11 @@ from sklearn_rnn.callbacks import (
 )
 from sklearn_rnn.exceptions import TrainingDivergedError
 from sklearn_rnn.inspection._summary import ModelSummary, summarize
+
+
+def _can_export(estimator) -> bool:
+    return estimator._exports_to_onnx
+
 
 _FUSED_ADAM_ON_CPU = tuple(int(p) for p in torch.__version__.split(".")[:2]) >= (2, 4)
 
@@ -90,6 +96,8 @@ class TrainingCore(NeuralNet):
     # pass draws random numbers (dropout) and so needs the stream.
     _fit_generator = None
     _forward_is_random = False
+    # Whether export_onnx can serve this estimator (sklearn_rnn.serving covers it).
+    _exports_to_onnx = False
 
     _default_criterion = torch.nn.MSELoss
     #: name -> check of each constructor argument; merged along the class hierarchy.
@@ -606,6 +614,28 @@ class TrainingCore(NeuralNet):
         with seeded_global_generator(0):  # weights about to be replaced
             estimator.initialize()
         return estimator
+
+    @available_if(_can_export)
+    def export_onnx(self, path, *, check: bool = True) -> None:
+        """Export the fitted model to one ONNX file, to serve without torch.
+
+        The file holds the network's graph (a sequence-to-sequence model's encoder and
+        decoder step, a language model's step) and, as metadata, the encoder and the
+        output decoding; :class:`sklearn_rnn.serving.ONNXPredictor` predicts from it with
+        numpy and onnxruntime only. See :func:`sklearn_rnn.serving.export_onnx`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (suggested suffix ``.onnx``).
+        check : bool, default=True
+            Run the exported graph beside the network on a probe batch and raise if
+            they disagree (needs onnxruntime).
+        """
+        check_is_fitted(self)
+        from sklearn_rnn.serving import export_onnx  # needs the onnx extra
+
+        export_onnx(self, path, check=check)
 
     def save(self, path) -> None:
         """Save the fitted estimator to ``path`` without pickle (safetensors + JSON).

@@ -3,6 +3,16 @@
 The estimator, its corpus and token streams, its network, and how it reads text.
 """
 
-from sklearn_rnn.language_model._estimator import RNNLanguageModel
+import importlib
 
 __all__ = ["RNNLanguageModel"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: the served model (sklearn_rnn.serving) reads the torch-free
+    # corpus encoder and sampling of this package without importing torch.
+    if name == "RNNLanguageModel":
+        value = importlib.import_module("sklearn_rnn.language_model._estimator").RNNLanguageModel
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sklearn_rnn.language_model' has no attribute {name!r}")

@@ -35,6 +35,7 @@ from sklearn_rnn.language_model._corpus import (
 )
 from sklearn_rnn.language_model._docs import DOC, OVERRIDES
 from sklearn_rnn.language_model._network import LanguageModelNetwork
+from sklearn_rnn.language_model._sampling import check_sample_arguments
 from sklearn_rnn.language_model._streams import StreamBatches, TokenStream, n_streams_for
 
 # Word vectors start at N(0, 0.1) (Zaremba et al., 2014), small enough for the text to
@@ -53,6 +54,7 @@ class RNNLanguageModel(TrainingCore):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
+    _exports_to_onnx = True
     # A language model reads its own kind of parameters: no "auto" values.
     _parameter_constraints: dict = {
         "hidden_size": _parameters.int_at_least(1),
@@ -373,7 +375,7 @@ class RNNLanguageModel(TrainingCore):
             token list for models fitted on token lists.
         """
         check_is_fitted(self)
-        reading.check_sample_arguments(n_tokens, temperature, top_k)
+        check_sample_arguments(n_tokens, temperature, top_k)
         is_tokens = self.encoder_.kind_ == "tokens"
         corpus = check_corpus([list(prompt)] if is_tokens else [prompt], "prompt")
         unknown = self.encoder_.unknown_tokens(corpus)

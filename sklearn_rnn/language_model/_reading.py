@@ -8,14 +8,13 @@ the recurrent state runs on. All in eval mode, without autograd.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 
-from sklearn_rnn.encoding._validation import _is_integer, _is_real
 from sklearn_rnn.language_model._corpus import BOUNDARY_ID
+from sklearn_rnn.language_model._sampling import draw_column
 
 # Logit elements per chunk when scoring: a (B, T, V) float64 block of about 32 MB.
 _CHUNK_ELEMENTS = 1 << 22
@@ -140,14 +139,7 @@ def sample_ids(
         step = _Stepper(module, state, estimator.device)
         scores = logits[0, -1].double().cpu().numpy()
         for t in range(n_tokens):
-            scores = scores / temperature
-            scores[banned] = -np.inf
-            if top_k is not None and top_k < len(scores):
-                kth = np.partition(scores, len(scores) - top_k)[len(scores) - top_k]
-                scores[scores < kth] = -np.inf
-            cumulative = np.cumsum(np.exp(scores - scores.max()))
-            column = int(np.searchsorted(cumulative, uniforms[t] * cumulative[-1], side="right"))
-            drawn[t] = min(column, len(cumulative) - 1) + 1
+            drawn[t] = draw_column(scores, banned, temperature, top_k, uniforms[t]) + 1
             scores = step(int(drawn[t]))
     return drawn
 
@@ -190,32 +182,3 @@ class _Stepper:
             self.state[i] = cell(x, self.state[i])
             x = self.state[i][0] if self.is_lstm else self.state[i]  # (1, H)
         return self.weight @ x[0].double().cpu().numpy() + self.bias
-
-
-def check_sample_arguments(n_tokens, temperature, top_k) -> None:
-    """Reject bad ``sample`` arguments with a ValueError naming the argument."""
-    checks = [
-        (
-            "n_tokens",
-            n_tokens,
-            _is_integer(n_tokens) and n_tokens >= 0,
-            "an int >= 0",
-        ),
-        (
-            "temperature",
-            temperature,
-            _is_real(temperature) and 0 < temperature < math.inf,
-            "a positive float",
-        ),
-        (
-            "top_k",
-            top_k,
-            top_k is None or (_is_integer(top_k) and top_k >= 1),
-            "an int >= 1 or None",
-        ),
-    ]
-    for name, value, ok, expected in checks:
-        if not ok:
-            raise ValueError(
-                f"Invalid value for parameter {name!r}: expected {expected}, got {value!r}."
-            )

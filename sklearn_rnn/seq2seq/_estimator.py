@@ -160,8 +160,6 @@ class RNNSeq2Seq(SequenceEstimator):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
-    # sklearn_rnn.serving cannot export the decoder's loop yet.
-    _exports_to_onnx = False
     _parameter_constraints: dict = {
         name: _parameters.HYPERPARAMETER_CHECKS[name]
         for name in ("target_tokenizer", "beam_size", "max_output_len")

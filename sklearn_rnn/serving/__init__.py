@@ -10,6 +10,12 @@ target scaling) with a tagger's CRF scores, which decodes the outputs as the est
 does. :class:`ONNXPredictor` loads that file with numpy and onnxruntime only, takes raw
 input and predicts as the estimator does. Nothing in the file is unpickled or executed.
 
+The generative models loop over network steps, so their loops run on the served side
+in numpy: an ``RNNSeq2Seq`` file holds an encoder graph and a one-step decoder graph
+(serialized in the metadata) for the beam search; an ``RNNLanguageModel`` file one graph
+reading a chunk of tokens from a recurrent state (scoring, next-token probabilities,
+sampling).
+
 This package imports neither torch nor skorch (``export_onnx`` does, when called).
 """
 
@@ -23,7 +29,7 @@ def export_onnx(estimator, path, *, check: bool = True) -> None:
 
     Parameters
     ----------
-    estimator : RNNClassifier, RNNRegressor or RNNTagger
+    estimator : RNNClassifier, RNNRegressor, RNNTagger, RNNSeq2Seq or RNNLanguageModel
         A fitted estimator with a built-in network.
     path : str or os.PathLike
         The file to write (suggested suffix ``.onnx``); an existing file is replaced.
@@ -52,6 +58,9 @@ def export_onnx(estimator, path, *, check: bool = True) -> None:
     (3,)
     """
     # Imported when called: exporting reads the torch network; serving never does.
-    from sklearn_rnn.serving._export import export_onnx as export
+    if type(estimator).__name__ in ("RNNSeq2Seq", "RNNLanguageModel"):  # graphs of their own
+        from sklearn_rnn.serving._export_generative import export_generative as export
+    else:
+        from sklearn_rnn.serving._export import export_onnx as export
 
     export(estimator, path, check=check)

@@ -50,6 +50,7 @@ _KNOWN_PARAMETERS = frozenset(
     "char_embedding_dim shape_embedding_dim word_dropout crf".split()
 )
 _TASKS = {"RNNClassifier": "classifier", "RNNRegressor": "regressor", "RNNTagger": "tagger"}
+_GENERATIVE = {"RNNSeq2Seq": "seq2seq", "RNNLanguageModel": "language_model"}
 _IGNORED_STATE = {"rare_ids"}  # word dropout's table: training only
 
 
@@ -70,12 +71,7 @@ def export_onnx(estimator, path: str | os.PathLike, *, check: bool = True) -> No
     else:
         inputs, output = _pooled_graph(builder, model, state, used, estimator)
     targets = _target_decoding(estimator, state, used)
-    unknown = sorted(set(state) - used - _IGNORED_STATE)
-    if unknown:
-        raise NotImplementedError(
-            f"export_onnx does not cover the network's weights {unknown[:5]}: the network "
-            "has a part the exporter does not know."
-        )
+    refuse_unknown_weights(state, used)
     document = {
         "library_version": __version__,
         "estimator": type(estimator).__name__,
@@ -98,23 +94,30 @@ def export_onnx(estimator, path: str | os.PathLike, *, check: bool = True) -> No
 
 
 def _task(estimator) -> str:
-    task = _TASKS.get(type(estimator).__name__)
-    if task is None or type(estimator).__module__.split(".")[0] != "sklearn_rnn":
+    _check_builtin(estimator, _TASKS)
+    return _TASKS[type(estimator).__name__]
+
+
+def _check_builtin(estimator, tasks) -> None:
+    if (
+        type(estimator).__name__ not in tasks
+        or type(estimator).__module__.split(".")[0] != "sklearn_rnn"
+    ):
         raise NotImplementedError(
-            f"export_onnx covers {', '.join(_TASKS)}; got {type(estimator).__name__}."
+            f"export_onnx covers {', '.join({**_TASKS, **_GENERATIVE})}; got "
+            f"{type(estimator).__name__}."
         )
     if estimator.module is not None:
         raise NotImplementedError(
             "export_onnx covers the built-in networks only; this model has a custom module "
             f"({getattr(estimator.module, '__qualname__', estimator.module)!r})."
         )
-    return task
 
 
-def _check_parameters(estimator) -> None:
+def _check_parameters(estimator, known: frozenset = _KNOWN_PARAMETERS) -> None:
     signature = inspect.signature(type(estimator).__init__).parameters
     for name, param in signature.items():
-        if name in _KNOWN_PARAMETERS or param.kind is param.VAR_KEYWORD or name == "self":
+        if name in known or param.kind is param.VAR_KEYWORD or name == "self":
             continue
         value = getattr(estimator, name, param.default)
         if value is not param.default and value != param.default:
@@ -153,6 +156,16 @@ def _check_exact(module, cls) -> None:
 def _take(state: dict, used: set, key: str) -> np.ndarray:
     used.add(key)
     return state[key]
+
+
+def refuse_unknown_weights(state: dict, used: set) -> None:
+    """Raise unless every weight of the network went into the graph (or is known unused)."""
+    unknown = sorted(set(state) - used - _IGNORED_STATE)
+    if unknown:
+        raise NotImplementedError(
+            f"export_onnx does not cover the network's weights {unknown[:5]}: the network "
+            "has a part the exporter does not know."
+        )
 
 
 def _input_layer(builder, layer, prefix, state, used, ids_tm: str) -> str:

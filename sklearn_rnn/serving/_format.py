@@ -26,7 +26,7 @@ from sklearn_rnn.exceptions import ModelFileError
 FORMAT_NAME = "sklearn_rnn-onnx"
 FORMAT_VERSION = 1
 METADATA_KEY = "sklearn_rnn"
-TASKS = ("classifier", "regressor", "tagger")
+TASKS = ("classifier", "regressor", "tagger", "seq2seq", "language_model")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*_?\Z")
 
@@ -193,4 +193,26 @@ def decode_encoder(state, path: str) -> ArrayEncoder:
     missing = {"kind_", "tokenizer", "lowercase", "max_len", "n_ids_", "n_features_"} - set(state)
     if missing:
         raise _corrupted(path, f"the encoder lacks {sorted(missing)}")
+    return encoder
+
+
+def decode_corpus_encoder(state, path: str):
+    """A language model's :class:`~sklearn_rnn.language_model._corpus.CorpusEncoder`."""
+    from sklearn_rnn.encoding._tokenizers import TOKENIZERS
+    from sklearn_rnn.language_model._corpus import CorpusEncoder
+
+    if not isinstance(state, dict) or not all(isinstance(k, str) and _NAME.match(k) for k in state):
+        raise _corrupted(path, "invalid encoder state")
+    values = {name: decode_value(value, f"encoder.{name}", path) for name, value in state.items()}
+    missing = {"kind_", "tokenizer", "lowercase", "vocabulary_", "n_ids_"} - set(values)
+    if missing:
+        raise _corrupted(path, f"the encoder lacks {sorted(missing)}")
+    if values["tokenizer"] not in TOKENIZERS:
+        raise _corrupted(path, f"unknown tokenizer {values['tokenizer']!r}")
+    if values["kind_"] not in ("text", "tokens") or not isinstance(
+        values["vocabulary_"], Vocabulary
+    ):
+        raise _corrupted(path, "malformed encoder (its kind or vocabulary)")
+    encoder = CorpusEncoder.__new__(CorpusEncoder)
+    vars(encoder).update(values)
     return encoder

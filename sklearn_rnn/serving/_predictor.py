@@ -19,13 +19,18 @@ from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._batching import length_sorted_batches
 from sklearn_rnn.encoding._tokenizers import TOKENIZERS
 from sklearn_rnn.exceptions import ModelFileError
+from sklearn_rnn.serving import _seq2seq_predictor as seq2seq
+from sklearn_rnn.serving._feeds import graph_inputs
 from sklearn_rnn.serving._format import (
     METADATA_KEY,
     _corrupted,
+    decode_corpus_encoder,
     decode_encoder,
     decode_targets,
     parse_metadata,
 )
+from sklearn_rnn.serving._language_model_predictor import ServedLanguageModel
+from sklearn_rnn.serving._seq2seq_predictor import Seq2SeqDecoding
 
 
 class ONNXPredictor:
@@ -34,8 +39,12 @@ class ONNXPredictor:
     Parameters
     ----------
     path : str or os.PathLike
-        A file written by :meth:`RNNClassifier.export_onnx` (or the regressor's or the
-        tagger's).
+        A file written by :meth:`RNNClassifier.export_onnx` (or the regressor's, the
+        tagger's, the sequence-to-sequence model's or the language model's). What the
+        served model offers follows the estimator: ``predict`` and ``predict_proba``
+        (classifier, tagger), ``predict`` (regressor), ``predict`` and
+        ``predict_nbest`` (RNNSeq2Seq), ``predict_proba_next``, ``score`` and
+        ``sample`` (RNNLanguageModel); the others raise ``AttributeError``.
     batch_size : int or None, default=None
         Sequences per graph run; None uses the estimator's ``batch_size``. Larger
         batches amortize the per-run overhead; the outputs do not depend on it.
@@ -47,10 +56,11 @@ class ONNXPredictor:
     estimator_ : str
         The class name of the exported estimator.
     classes_ : ndarray or None
-        The labels (classifier) or tags (tagger), as the estimator's ``classes_``.
-    target_encoder_ : LabelTargets, ScaledValues or StepLabels
+        The labels (classifier), tags (tagger) or tokens (language model), as the
+        estimator's ``classes_``.
+    target_encoder_ : LabelTargets, ScaledValues, StepLabels, SequenceTargets or None
         The estimator's fitted target encoder, rebuilt from the file; it decodes the
-        graph's outputs.
+        graph's outputs (None for a language model).
     session_ : onnxruntime.InferenceSession
         The session running the graph.
 
@@ -87,18 +97,38 @@ class ONNXPredictor:
         metadata = self.session_.get_modelmeta().custom_metadata_map.get(METADATA_KEY)
         document = parse_metadata(metadata, path)
         self.estimator_ = str(document.get("estimator"))
+        self._task = document["task"]
+        self._inputs = [i.name for i in self.session_.get_inputs()]
+        if document.get("inputs") != self._inputs:
+            raise _corrupted(path, "the graph's inputs differ from those its metadata names")
+        self.batch_size = int(batch_size or document.get("batch_size") or 32)
+        self._decoding = self._language_model = None
+        if self._task == "language_model":
+            self._init_language_model(document, path)
+            return
         self._encoder = decode_encoder(document.get("encoder"), path)
         tokenizer = self._encoder.tokenizer
         if not isinstance(tokenizer, str) or tokenizer not in TOKENIZERS:
             raise _corrupted(path, f"unknown tokenizer {tokenizer!r}")
-        self._inputs = [i.name for i in self.session_.get_inputs()]
-        if document.get("inputs") != self._inputs:
-            raise _corrupted(path, "the graph's inputs differ from those its metadata names")
         self.target_encoder_, self._crf = decode_targets(document.get("targets"), path)
         self.classes_ = getattr(self.target_encoder_, "classes_", None)
         # Per-step outputs (the tagger's) are decoded per padded batch, before reordering.
         self._per_step = hasattr(self.target_encoder_, "best_tags")
-        self.batch_size = int(batch_size or document.get("batch_size") or 32)
+        if self._task == "seq2seq":
+            self._decoding = Seq2SeqDecoding(document, path, options)
+
+    def _init_language_model(self, document: dict, path: str) -> None:
+        encoder = decode_corpus_encoder(document.get("encoder"), path)
+        shape = document.get("state_shape")
+        if not (
+            isinstance(shape, list)
+            and len(shape) == 2
+            and all(isinstance(n, int) and n >= 1 for n in shape)
+        ):
+            raise _corrupted(path, "invalid state_shape")
+        self._language_model = ServedLanguageModel(self.session_, encoder, shape)
+        self.classes_ = np.array(encoder.vocabulary_.tokens[1:], dtype=object)
+        self.target_encoder_, self._crf, self._per_step = None, None, False
 
     def __repr__(self) -> str:
         return f"ONNXPredictor(estimator_={self.estimator_!r}, batch_size={self.batch_size})"
@@ -115,8 +145,14 @@ class ONNXPredictor:
 
         Returns
         -------
-        ndarray, or list of lists for the tagger
+        ndarray, or list of lists for the tagger, or list of outputs for seq2seq
         """
+        if self._language_model is not None:
+            raise AttributeError(
+                "A served RNNLanguageModel has no predict; use predict_proba_next, score or sample."
+            )
+        if self._decoding is not None:
+            return seq2seq.predict(self, X)
         if self._per_step:
             return self.target_encoder_.inverse_transform(*self._steps(X, "best_tags"))
         return self.target_encoder_.inverse_transform(self._pooled(X))
@@ -128,10 +164,8 @@ class ONNXPredictor:
         As the exported estimator's ``predict_proba``; a regressor has none.
         """
         proba = "step_proba" if self._per_step else "predict_proba"
-        if not hasattr(self.target_encoder_, proba):  # values have no probabilities
-            raise AttributeError(
-                f"A served {self.estimator_} has no predict_proba; it predicts values."
-            )
+        if not hasattr(self.target_encoder_, proba):  # values, outputs or text
+            raise AttributeError(f"A served {self.estimator_} has no predict_proba.")
         return self._predict_proba
 
     def _predict_proba(self, X):
@@ -139,6 +173,95 @@ class ONNXPredictor:
             rows, lengths = self._steps(X, "step_proba")
             return np.split(rows, np.cumsum(lengths)[:-1])
         return self.target_encoder_.predict_proba(self._pooled(X))
+
+    # -- RNNSeq2Seq ----------------------------------------------------------------------
+
+    @property
+    def predict_nbest(self):
+        """The ``n`` best outputs of each input with their log-probabilities (RNNSeq2Seq).
+
+        As the estimator's ``predict_nbest(X, n=None)``: per input, ``(output, log P)``
+        pairs found by beam search, most probable first; ``n=None`` gives the exported
+        ``beam_size`` of them. ``predict`` returns the first of each.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_rnn import RNNSeq2Seq
+        >>> X = ["ab", "ba", "abb", "bab"] * 4
+        >>> model = RNNSeq2Seq(hidden_size=8, embedding_dim=4, max_epochs=2, random_state=0)
+        >>> model = model.fit(X, [x.upper() for x in X])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     model.export_onnx(os.path.join(tmp, "model.onnx"))
+        ...     served = ONNXPredictor(os.path.join(tmp, "model.onnx"))
+        >>> served.predict(["abba"]) == model.predict(["abba"])
+        True
+        >>> [output for output, _ in served.predict_nbest(["ab"], n=2)[0]] == [
+        ...     output for output, _ in model.predict_nbest(["ab"], n=2)[0]]
+        True
+        """
+        self._require(self._decoding, "predict_nbest")
+        return self._predict_nbest
+
+    def _predict_nbest(self, X, n: int | None = None) -> list[list[tuple]]:
+        return seq2seq.predict_nbest(self, X, n)
+
+    # -- RNNLanguageModel ---------------------------------------------------------------
+
+    @property
+    def predict_proba_next(self):
+        """The distribution of the token after a prefix (RNNLanguageModel).
+
+        As the estimator's ``predict_proba_next(prefix)``: columns ordered as
+        ``classes_``; one string gives ``(n_classes,)``, a list ``(n_prefixes, n_classes)``.
+        """
+        self._require(self._language_model, "predict_proba_next")
+        return self._predict_proba_next
+
+    def _predict_proba_next(self, prefix) -> np.ndarray:
+        return self._language_model.predict_proba_next(prefix, self.batch_size)
+
+    @property
+    def score(self):
+        """Mean log-likelihood per token of a corpus, in nats (RNNLanguageModel).
+
+        As the estimator's ``score(X)``: each document read from its start.
+        """
+        self._require(self._language_model, "score")
+        return self._score
+
+    def _score(self, X, y=None) -> float:
+        total, count = self._language_model.total_log_likelihood(X, self.batch_size)
+        return total / count
+
+    @property
+    def sample(self):
+        """Write new tokens after a prompt (RNNLanguageModel).
+
+        As the estimator's ``sample(n_tokens, prompt="", temperature=1.0, top_k=None,
+        random_state=None)``; an int or ``RandomState`` seed draws the same text as the
+        estimator given the same seed (the same uniform numbers, drawn with numpy).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_rnn import RNNLanguageModel
+        >>> lm = RNNLanguageModel(hidden_size=8, embedding_dim=4, bptt=8, max_epochs=1,
+        ...                       random_state=0).fit("abracadabra " * 8)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     lm.export_onnx(os.path.join(tmp, "lm.onnx"))
+        ...     served = ONNXPredictor(os.path.join(tmp, "lm.onnx"))
+        >>> served.sample(10, "abra", random_state=0) == lm.sample(10, "abra", random_state=0)
+        True
+        >>> bool(abs(served.score("cadabra") - lm.score("cadabra")) < 1e-5)
+        True
+        """
+        self._require(self._language_model, "sample")
+        return self._language_model.sample
+
+    def _require(self, part, name: str) -> None:
+        if part is None:
+            raise AttributeError(f"A served {self.estimator_} has no {name}.")
 
     # -- internals ------------------------------------------------------------------------
 
@@ -164,7 +287,7 @@ class ONNXPredictor:
         lengths = encoded.lengths
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         for rows in length_sorted_batches(lengths, self.batch_size)[0]:
-            feed = _feed(encoded, rows, lengths[rows], offsets[rows], self._inputs)
+            feed = graph_inputs(encoded, lengths[rows], offsets[rows], self._inputs)
             yield rows, feed["lengths"], self.session_.run(None, feed)[0]
 
     def _pooled(self, X) -> np.ndarray:
@@ -210,29 +333,3 @@ def _session(path: str, options) -> onnxruntime.InferenceSession:
             f"{path!r} is not a served sklearn_rnn model (expected an ONNX file written by "
             f"export_onnx; onnxruntime says: {str(exc).strip()[:200]}).{hint}"
         ) from exc
-
-
-def _pad(values: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """The sequences at ``offsets`` of flat ``values``, padded with 0 to the longest."""
-    width = int(lengths.max())
-    mask = np.arange(width)[None, :] < lengths[:, None]  # (B, T)
-    positions = offsets[:, None] + np.arange(width)[None, :]  # (B, T)
-    padded = np.zeros((len(lengths), width, *values.shape[1:]), dtype=values.dtype)
-    padded[mask] = values[positions[mask]]
-    return padded
-
-
-def _feed(encoded, rows, lengths, offsets, names: list[str]) -> dict[str, np.ndarray]:
-    """The graph inputs of one batch."""
-    feed = {"inputs": _pad(encoded.values, lengths, offsets), "lengths": lengths}
-    features = encoded.features
-    if "chars" in names:
-        forms = _pad(features["forms"], lengths, offsets)  # (B, T), 0 past each end
-        unique, index = np.unique(forms, return_inverse=True)  # each distinct word once
-        char_lengths = features["char_lengths"][unique]
-        feed["chars"] = features["chars"][unique, : int(char_lengths.max())]
-        feed["char_lengths"] = char_lengths
-        feed["char_index"] = index.reshape(forms.shape).astype(np.int64)
-    if "shapes" in names:
-        feed["shapes"] = _pad(features["shapes"], lengths, offsets)
-    return feed
