@@ -54,7 +54,8 @@ def test_dataframe_target_by_name_and_position():
     frame = pd.DataFrame({"temp": np.arange(10.0), "load": np.arange(100.0, 110.0)})
     X, y = make_windows(frame, 3, target="load")
     assert X.shape == (7, 3, 2)
-    np.testing.assert_array_equal(X[0], frame.to_numpy()[:3])
+    # The target is feature 0 (what RNNForecaster forecasts); the others follow in order.
+    np.testing.assert_array_equal(X[0], frame[["load", "temp"]].to_numpy()[:3])
     np.testing.assert_array_equal(y, np.arange(103.0, 110.0))
     _, y_pos = make_windows(frame, 3, target=1)
     _, y_neg = make_windows(frame, 3, target=-1)
