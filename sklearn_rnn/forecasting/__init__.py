@@ -9,7 +9,7 @@ DataFrame into ``(X, y)`` pairs (with past-only and known-future covariates),
 """
 
 from sklearn_rnn.forecasting._naive import seasonal_naive_forecast
-from sklearn_rnn.forecasting._windows import last_windows, make_windows
+from sklearn_rnn.forecasting._windows import auto_window, last_windows, make_windows
 
 
-__all__ = ["last_windows", "make_windows", "seasonal_naive_forecast"]
+__all__ = ["auto_window", "last_windows", "make_windows", "seasonal_naive_forecast"]

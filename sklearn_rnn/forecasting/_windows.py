@@ -41,9 +41,38 @@ _COMMON_PARAMETERS = """    target : hashable, int or None, default=None
         series named by ``id_column``, ordered by ``time_column`` (else by row order)."""
 
 
+#: ``window="auto"``: this many horizons of history ...
+AUTO_WINDOW_HORIZONS = 4
+#: ... and at least this many steps ...
+AUTO_WINDOW_MIN = 16
+#: ... but at most half of what the shortest series holds before its last horizon, so that
+#: every series gives a few windows.
+
+
+def auto_window(horizon: int, shortest: int) -> int:
+    """The window length of ``window="auto"`` for a collection whose shortest series has
+    ``shortest`` steps.
+
+    Examples
+    --------
+    >>> auto_window(48, shortest=700), auto_window(24, shortest=120), auto_window(1, 500)
+    (192, 48, 16)
+    """
+    preferred = max(AUTO_WINDOW_HORIZONS * horizon, AUTO_WINDOW_MIN)
+    return max(1, min(preferred, (shortest - horizon) // 2))
+
+
+def _resolve_window(window, horizon: int, prepared: list[PreparedSeries], ahead: int) -> int:
+    """``window``, or ``"auto"``'s length; ``ahead``: future rows after each history."""
+    if isinstance(window, str) and window == "auto":
+        shortest = min(len(item.values) - (ahead if item.n_future else 0) for item in prepared)
+        return auto_window(horizon, shortest)
+    return check_positive_int(window, "window")
+
+
 def make_windows(
     series: ArrayLikeSeries,
-    window: int,
+    window: int | str,
     horizon: int = 1,
     step: int = 1,
     target: Hashable | int | None = None,
@@ -71,8 +100,11 @@ def make_windows(
     series : array-like of shape (T,) or (T, n_features), Series, DataFrame, or a list
         One series in time order (numeric and finite), a list of such series (of any
         lengths), or a long DataFrame with ``id_column``.
-    window : int
-        Number of past time steps in each input window, >= 1.
+    window : int or "auto"
+        Number of past time steps in each input window, >= 1. ``"auto"``: four horizons
+        (at least 16 steps), at most half of what the shortest series holds before its
+        last horizon (:func:`auto_window`); :func:`last_windows` with the same series
+        and ``"auto"`` gives windows of the same length.
     horizon : int, default=1
         Number of future target values to predict, >= 1.
     step : int, default=1
@@ -124,7 +156,8 @@ def make_windows(
     >>> X[0].tolist()  # steps 0-1 of the series, steps 2-3 of the covariate
     [[1.0, 2.0], [2.0, 3.0]]
     """
-    window = check_positive_int(window, "window")
+    if not (isinstance(window, str) and window == "auto"):
+        window = check_positive_int(window, "window")
     horizon = check_positive_int(horizon, "horizon")
     step = check_positive_int(step, "step")
     prepared = collect_series(
@@ -135,6 +168,7 @@ def make_windows(
         id_column=id_column,
         time_column=time_column,
     )
+    window = _resolve_window(window, horizon, prepared, 0)
     parts = [_series_windows(item, window, horizon, step) for item in prepared]
     X = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
@@ -193,10 +227,11 @@ def last_windows(
     ----------
     series : array-like, Series, DataFrame, or a list
         As in :func:`make_windows`.
-    window : int
-        Number of past time steps in each window, as in training.
+    window : int or "auto"
+        Number of past time steps in each window, as in training (``"auto"``: as
+        :func:`make_windows` chooses it for the same series and horizon).
     horizon : int or None, default=None
-        Needed with ``future_covariates``, which must then also cover the ``horizon``
+        Needed with ``window="auto"`` and with ``future_covariates``, which must then also cover the ``horizon``
         steps after each series' end: arrays ``horizon`` steps longer than their series,
         or, in a DataFrame, ``horizon`` last rows whose other columns are missing.
 {common}
@@ -220,13 +255,15 @@ def last_windows(
     ...              future_covariates=[[0], [1], [2], [3], [4]])[0].tolist()
     [[2.0, 3.0], [3.0, 4.0]]
     """
-    window = check_positive_int(window, "window")
+    auto = isinstance(window, str) and window == "auto"
+    if not auto:
+        window = check_positive_int(window, "window")
     if horizon is not None:
         horizon = check_positive_int(horizon, "horizon")
-    elif future_covariates is not None:
+    elif future_covariates is not None or auto:
         raise ValueError(
-            "horizon is needed with future_covariates: their values after each series' end "
-            "are part of the window"
+            "horizon is needed with future_covariates (their values after each series' end "
+            'are part of the window) and with window="auto" (its length depends on it)'
         )
     prepared = collect_series(
         series,
@@ -237,6 +274,7 @@ def last_windows(
         time_column=time_column,
         n_extra_future=horizon if future_covariates is not None else 0,
     )
+    window = _resolve_window(window, horizon, prepared, horizon or 0)
     rows = []
     for item in prepared:
         ahead = horizon if item.n_future else 0
