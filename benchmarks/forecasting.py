@@ -51,8 +51,12 @@ def scores(train, test, point, low=None, high=None, season=1) -> dict:
         if low is not None:
             inside.append((truth >= low[i]) & (truth <= high[i]))
     coverage = float(np.mean(np.concatenate(inside))) if inside else None
-    return {"smape": float(np.mean(smape)), "mase": float(np.mean(mase)),
-            "mae": float(np.mean(mae)), "coverage80": coverage}
+    return {
+        "smape": float(np.mean(smape)),
+        "mase": float(np.mean(mase)),
+        "mae": float(np.mean(mae)),
+        "coverage80": coverage,
+    }
 
 
 def library(train, horizon: int, seed: int = 0):
@@ -80,8 +84,10 @@ def statsforecast_models(train, horizon: int, season: int):
         pd.DataFrame({"unique_id": i, "ds": np.arange(len(s)), "y": s}) for i, s in enumerate(train)
     )
     results = {}
-    for name, model in (("AutoETS", AutoETS(season_length=season)),
-                        ("AutoTheta", AutoTheta(season_length=season))):
+    for name, model in (
+        ("AutoETS", AutoETS(season_length=season)),
+        ("AutoTheta", AutoTheta(season_length=season)),
+    ):
         start = time.perf_counter()
         out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(
             df=frame, h=horizon, level=[80]
@@ -101,8 +107,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--train", required=True, help="training file, M4 CSV format")
     parser.add_argument("--test", required=True, help="test file: the values after each series")
     parser.add_argument("--horizon", type=int, required=True, help="steps to forecast")
-    parser.add_argument("--season", type=int, required=True,
-                        help="season of the seasonal naive forecast, the baselines and MASE")
+    parser.add_argument(
+        "--season",
+        type=int,
+        required=True,
+        help="season of the seasonal naive forecast, the baselines and MASE",
+    )
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--json", default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -122,15 +132,19 @@ def main(argv: list[str] | None = None) -> dict:
     rows = {}
     point, low, high, seconds, info = library(train, args.horizon)
     rows["library (RNNForecaster)"] = {
-        **scores(train, test, point, low, high, args.season), "fit_seconds": seconds, **info
+        **scores(train, test, point, low, high, args.season),
+        "fit_seconds": seconds,
+        **info,
     }
     naive = [seasonal_naive_forecast(s, args.season, args.horizon) for s in train]
     rows["seasonal naive"] = {**scores(train, test, naive, season=args.season), "fit_seconds": 0.0}
     peers = statsforecast_models(train, args.horizon, args.season)
     if peers is None:
         for name in ("AutoETS", "AutoTheta"):
-            rows[name] = {"note": "skipped: statsforecast is not installed (pip install "
-                          "statsforecast, or the baselines extra)"}
+            rows[name] = {
+                "note": "skipped: statsforecast is not installed (pip install "
+                "statsforecast, or the baselines extra)"
+            }
     else:
         for name, (p, lo, hi, s) in peers.items():
             rows[name] = {**scores(train, test, p, lo, hi, args.season), "fit_seconds": s}
@@ -142,14 +156,18 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"{name:<26}{r['note']}")
             continue
         cover = "-" if r["coverage80"] is None else f"{r['coverage80']:.3f}"
-        print(f"{name:<26}{r['smape']:8.3f}{r['mase']:8.3f}{r['mae']:12.2f}{cover:>9}"
-              f"{r['fit_seconds']:8.1f}")
+        print(
+            f"{name:<26}{r['smape']:8.3f}{r['mase']:8.3f}{r['mae']:12.2f}{cover:>9}"
+            f"{r['fit_seconds']:8.1f}"
+        )
     lib, sn = rows["library (RNNForecaster)"], rows["seasonal naive"]
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2, default=str)
-    print(f"forecast: library sMAPE {lib['smape']:.3f} MASE {lib['mase']:.3f} coverage80 "
-          f"{lib['coverage80']:.3f}; seasonal naive sMAPE {sn['smape']:.3f} MASE {sn['mase']:.3f}")
+    print(
+        f"forecast: library sMAPE {lib['smape']:.3f} MASE {lib['mase']:.3f} coverage80 "
+        f"{lib['coverage80']:.3f}; seasonal naive sMAPE {sn['smape']:.3f} MASE {sn['mase']:.3f}"
+    )
     return rows
 
 

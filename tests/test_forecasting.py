@@ -181,8 +181,9 @@ def test_no_look_ahead(data, window, horizon):
     changed[0][end:] += 1
     changed[1][end:] += 1
     changed[2][end + horizon :] += 1
-    X2, _ = make_windows(changed[0], window, horizon, past_covariates=changed[1],
-                         future_covariates=changed[2])
+    X2, _ = make_windows(
+        changed[0], window, horizon, past_covariates=changed[1], future_covariates=changed[2]
+    )
     np.testing.assert_array_equal(X2[cut], X[cut])
 
 
@@ -198,8 +199,9 @@ def test_covariates_line_up():
     np.testing.assert_array_equal(y[1], [4, 5])
     np.testing.assert_array_equal(X[1, -2:, 2], 200 + y[1])  # the forecast period's values
     # The last window of the history is make_windows' window that ends there.
-    last = last_windows(series[:8], 3, horizon=2, past_covariates=past[:8],
-                        future_covariates=future)
+    last = last_windows(
+        series[:8], 3, horizon=2, past_covariates=past[:8], future_covariates=future
+    )
     np.testing.assert_array_equal(last[0], X[-1])
 
 
@@ -210,10 +212,16 @@ def test_list_of_series_and_long_frame_agree():
     # Latest windows last: the rows are ordered by distance from each series' end.
     ends = X[:, -1, 0]
     np.testing.assert_array_equal(ends[-2:], [7.0, 54.0])
-    frame = pd.DataFrame({"id": ["a"] * 10 + ["b"] * 7, "t": np.r_[np.arange(10), np.arange(3, 10)],
-                          "value": np.r_[a, b]})
-    X_long, y_long = make_windows(frame.sample(frac=1, random_state=0), 3, horizon=2,
-                                  id_column="id", time_column="t")
+    frame = pd.DataFrame(
+        {
+            "id": ["a"] * 10 + ["b"] * 7,
+            "t": np.r_[np.arange(10), np.arange(3, 10)],
+            "value": np.r_[a, b],
+        }
+    )
+    X_long, y_long = make_windows(
+        frame.sample(frac=1, random_state=0), 3, horizon=2, id_column="id", time_column="t"
+    )
     np.testing.assert_array_equal(np.sort(X_long[:, :, 0], 0), np.sort(X[:, :, 0], 0))
     np.testing.assert_array_equal(X_long[-2:, -1, 0], [7.0, 54.0])  # same last times
     np.testing.assert_array_equal(
@@ -222,8 +230,9 @@ def test_list_of_series_and_long_frame_agree():
 
 
 def test_long_frame_future_rows_feed_last_windows():
-    frame = pd.DataFrame({"id": ["a"] * 6, "sales": [1.0, 2, 3, 4, np.nan, np.nan],
-                          "promo": [0.0, 1, 0, 1, 1, 0]})
+    frame = pd.DataFrame(
+        {"id": ["a"] * 6, "sales": [1.0, 2, 3, 4, np.nan, np.nan], "promo": [0.0, 1, 0, 1, 1, 0]}
+    )
     X = last_windows(frame, 3, horizon=2, id_column="id", future_covariates=["promo"])
     # Sales of steps 1-3; promotions of steps 3-5 (the last two are the forecast period's).
     np.testing.assert_array_equal(X[0], [[2, 1], [3, 1], [4, 0]])
@@ -232,7 +241,8 @@ def test_long_frame_future_rows_feed_last_windows():
 def test_auto_window():
     X, y = make_windows([np.arange(120.0), np.arange(200.0)], "auto", horizon=24)
     assert X.shape[1] == 48  # half of what the shortest series holds before its horizon
-    assert last_windows([np.arange(120.0), np.arange(200.0)], "auto", horizon=24).shape == (2, 48, 1)
+    last = last_windows([np.arange(120.0), np.arange(200.0)], "auto", horizon=24)
+    assert last.shape == (2, 48, 1)
 
 
 @pytest.mark.parametrize(
@@ -243,8 +253,10 @@ def test_auto_window():
         ({"past_covariates": np.ones(9)}, "past_covariates of series have 9 time steps"),
         ({"future_covariates": np.ones(11)}, "future_covariates of series have 11 time steps"),
         ({"future_covariates": [np.nan] * 10}, "future_covariates of series contains? NaN"),
-        ({"series": [np.arange(10.0)] * 2, "past_covariates": [np.ones(10)]},
-         "past_covariates must be a list with one array per series"),
+        (
+            {"series": [np.arange(10.0)] * 2, "past_covariates": [np.ones(10)]},
+            "past_covariates must be a list with one array per series",
+        ),
         ({"id_column": "id"}, "id_column needs series to be a long DataFrame"),
         ({"time_column": "t"}, "time_column needs id_column"),
     ],
@@ -258,7 +270,9 @@ def test_collection_bad_input_names_the_argument(kwargs, match):
 def test_last_windows_bad_input():
     with pytest.raises(ValueError, match="horizon is needed"):
         last_windows(np.arange(10.0), 3, future_covariates=np.ones(12))
-    with pytest.raises(ValueError, match=r"future_covariates of series have 10 time steps.*horizon=2"):
+    with pytest.raises(
+        ValueError, match=r"future_covariates of series have 10 time steps.*horizon=2"
+    ):
         last_windows(np.arange(10.0), 3, horizon=2, future_covariates=np.ones(10))
     with pytest.raises(ValueError, match="too short.*fewer than window=30"):
         last_windows(np.arange(10.0), 30)

@@ -9,7 +9,13 @@ DataFrame into ``(X, y)`` pairs (with past-only and known-future covariates),
 """
 
 from sklearn_rnn.forecasting._naive import seasonal_naive_forecast
+from sklearn_rnn.forecasting._recursive import recursive_forecast
 from sklearn_rnn.forecasting._windows import auto_window, last_windows, make_windows
 
-
-__all__ = ["auto_window", "last_windows", "make_windows", "seasonal_naive_forecast"]
+__all__ = [
+    "auto_window",
+    "last_windows",
+    "make_windows",
+    "recursive_forecast",
+    "seasonal_naive_forecast",
+]

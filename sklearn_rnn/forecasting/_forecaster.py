@@ -51,7 +51,7 @@ _PARAMETER_DOCS = {
             "Season length in steps (24 for hourly data with a daily cycle, 12 for\n"
             "monthly data with a yearly one): the forecast starts from each window's\n"
             "seasonal naive forecast, and each window is scaled by its mean absolute\n"
-            "``season``-step change. ``1``: start from the last value. ``\"auto\"``: the lag\n"
+            '``season``-step change. ``1``: start from the last value. ``"auto"``: the lag\n'
             "the training windows' autocorrelation peaks at (``season_``)."
         ),
     ),
@@ -63,7 +63,7 @@ _PARAMETER_DOCS = {
         (
             "Hold out the *latest* ``validation_fraction`` of the windows (the last rows\n"
             "of ``X``, which :func:`~sklearn_rnn.forecasting.make_windows` orders by time)\n"
-            "and stop when their pinball loss stops improving. ``\"auto\"``: on from 1,000\n"
+            'and stop when their pinball loss stops improving. ``"auto"``: on from 1,000\n'
             "windows."
         ),
     ),
@@ -196,7 +196,8 @@ class RNNForecaster(RNNRegressor):
         s = self.season
         if not ((isinstance(s, str) and s == "auto") or (v._is_integer(s) and s >= 1)):
             raise ValueError(
-                f'Invalid value for parameter \'season\': expected "auto" or an int >= 1, got {s!r}.'
+                "Invalid value for parameter 'season': expected \"auto\" or an int >= 1, "
+                f"got {s!r}."
             )
 
     def _check_kind(self, kind: str) -> None:

@@ -211,8 +211,7 @@ def _collect_long(series, target, future, id_column, time_column, n_extra_future
     for argument, column in (("id_column", id_column), ("time_column", time_column)):
         if column is not None and column not in series.columns:
             raise ValueError(
-                f"{argument}={column!r} is not a column of series (columns: "
-                f"{list(series.columns)})"
+                f"{argument}={column!r} is not a column of series (columns: {list(series.columns)})"
             )
     if time_column is not None:
         series = series.sort_values([time_column], kind="stable")

@@ -15,9 +15,9 @@ def detect_season(sequences, max_lag: int) -> int:
     """The season length of encoded windows' series (feature 0), or 1 if none.
 
     The mean over windows of the autocorrelation of the one-step changes is computed for
-    lags 2 to ``max_lag``; the highest peak wins, unless a divisor of it comes close
-    (80 %) with a peak at each of its multiples, as a daily season comes close to the weekly one in hourly data. Only local
-    peaks of the autocorrelation at least ``MIN_AUTOCORRELATION`` count.
+    lags 1 to ``max_lag``; its highest local peak at lag 2 or more (and at least
+    ``MIN_AUTOCORRELATION``) wins, unless a divisor of that lag comes close (80 %) with a
+    peak at each of its multiples, as a daily season does to a weekly one in hourly data.
 
     Examples
     --------

@@ -22,7 +22,7 @@ from sklearn_rnn.forecasting._panel import (
 
 ArrayLikeSeries = np.ndarray | Sequence | pd.Series | pd.DataFrame
 
-_COMMON_PARAMETERS = """    target : hashable, int or None, default=None
+_COMMON_PARAMETERS = """target : hashable, int or None, default=None
         Which column is forecast: a DataFrame column name (looked up first) or a column
         position. ``None`` takes the first column (the first besides ``id_column`` and
         ``time_column`` in a long DataFrame). It becomes feature 0 of ``X``; the other
@@ -109,7 +109,7 @@ def make_windows(
         Number of future target values to predict, >= 1.
     step : int, default=1
         Distance between the starts of consecutive windows of a series, >= 1.
-{common}
+    {common}
 
     Returns
     -------
@@ -231,10 +231,11 @@ def last_windows(
         Number of past time steps in each window, as in training (``"auto"``: as
         :func:`make_windows` chooses it for the same series and horizon).
     horizon : int or None, default=None
-        Needed with ``window="auto"`` and with ``future_covariates``, which must then also cover the ``horizon``
-        steps after each series' end: arrays ``horizon`` steps longer than their series,
-        or, in a DataFrame, ``horizon`` last rows whose other columns are missing.
-{common}
+        Needed with ``window="auto"`` and with ``future_covariates``, which must then
+        also cover the ``horizon`` steps after each series' end: arrays ``horizon`` steps
+        longer than their series, or, in a DataFrame, ``horizon`` last rows whose other
+        columns are missing.
+    {common}
 
     Returns
     -------
