@@ -33,7 +33,7 @@ AUTO_EARLY_STOPPING_WINDOWS = 1000
 #: ``max_epochs="auto"`` trains about this many optimizer steps ...
 AUTO_STEPS = 2000
 #: ... in at least this many epochs.
-AUTO_MIN_EPOCHS = 5
+AUTO_MIN_EPOCHS = 1
 
 _PARAMETER_DOCS = {
     "quantiles": (
