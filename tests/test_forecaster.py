@@ -158,3 +158,28 @@ def test_beats_the_seasonal_naive_forecast_on_airline():
     forecast = model.predict(last_windows(train, window="auto", horizon=24))[0]
     naive = seasonal_naive_forecast(train, season=12, horizon=24)
     assert np.abs(forecast - test).mean() < 0.6 * np.abs(naive - test).mean()
+
+
+def test_pickle_round_trip(fitted, tmp_path):
+    import joblib
+
+    model, X, _ = fitted
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(loaded.predict_quantiles(X), model.predict_quantiles(X))
+
+
+def test_global_model_on_series_of_different_scales():
+    """One model for a list of series: every series is forecast in its own units."""
+    series = [
+        seasonal_series(seed=0),
+        1000 * seasonal_series(seed=1),
+        0.01 * seasonal_series(seed=2),
+    ]
+    train = [s[:-6] for s in series]
+    X, y = make_windows(train, window=36, horizon=6)
+    model = RNNForecaster(max_epochs=20, random_state=0).fit(X, y)
+    forecast = model.predict(last_windows(train, window=36))
+    for s, f in zip(series, forecast, strict=True):
+        naive = seasonal_naive_forecast(s[:-6], season=12, horizon=6)
+        assert np.abs(f - s[-6:]).mean() < 1.5 * np.abs(naive - s[-6:]).mean()
