@@ -183,3 +183,28 @@ def test_global_model_on_series_of_different_scales():
     for s, f in zip(series, forecast, strict=True):
         naive = seasonal_naive_forecast(s[:-6], season=12, horizon=6)
         assert np.abs(f - s[-6:]).mean() < 1.5 * np.abs(naive - s[-6:]).mean()
+
+
+def test_documented_defaults_equal_the_signature():
+    import inspect
+    import re
+
+    documented = dict(re.findall(r"^    (\w+) : .*default=(.+)$", RNNForecaster.__doc__, re.M))
+    signature = inspect.signature(RNNForecaster.__init__).parameters
+    params = [n for n, p in signature.items() if n != "self" and p.kind is not p.VAR_KEYWORD]
+    assert sorted(documented) == sorted(params)
+    for name in params:
+        default = signature[name].default
+        expected = f'"{default}"' if isinstance(default, str) else repr(default)
+        if inspect.isclass(default):
+            expected = f"torch.optim.{default.__name__}"
+        assert documented[name] == expected, name
+
+
+def test_classifier_and_regressor_defaults_are_untouched():
+    """The forecasting defaults live in RNNForecaster only."""
+    from sklearn_rnn import RNNClassifier
+
+    assert RNNRegressor().get_params()["bidirectional"] is True
+    assert RNNRegressor().get_params()["pooling"] == "auto"
+    assert RNNClassifier().get_params()["cell"] == "gru"
