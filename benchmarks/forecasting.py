@@ -30,13 +30,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from sklearn_rnn import RNNForecaster
-from sklearn_rnn.datasets import load_m4
-from sklearn_rnn.forecasting import last_windows, make_windows, seasonal_naive_forecast
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's package
+
+from sklearn_rnn import RNNForecaster  # noqa: E402
+from sklearn_rnn.datasets import load_m4  # noqa: E402
+from sklearn_rnn.forecasting import (  # noqa: E402
+    last_windows,
+    make_windows,
+    seasonal_naive_forecast,
+)
 
 
 def scores(train, test, point, low=None, high=None, season=1) -> dict:

@@ -90,7 +90,8 @@ _DOC = """Recurrent forecaster: the next ``horizon`` values of a series from its
     series times 1,000 gets forecasts times 1,000. A unidirectional recurrent core reads
     the window; its last state predicts the correction of the window's seasonal naive
     forecast, for every quantile in ``quantiles`` (pinball loss, in units of the window's
-    scale, so MASE-like). :class:`RNNRegressor`'s defaults are unchanged: it keeps the
+    scale, so MASE-like), together with a linear map of the window's scaled values (an
+    autoregressive highway, as in LSTNet) that carries seasons longer than ``season``. :class:`RNNRegressor`'s defaults are unchanged: it keeps the
     level, which a regression that is not a forecast may need.
 
     Parameters
@@ -103,6 +104,9 @@ _DOC = """Recurrent forecaster: the next ``horizon`` values of a series from its
         The quantiles, sorted.
     season_ : int
         The season length used (``season``, or the one detected).
+    n_lags_ : int
+        The last values of each window that the linear highway reads (the shortest
+        training window's length).
     n_outputs_ : int
         The horizon (columns of ``y``).
     {n_features_in}
@@ -225,6 +229,7 @@ class RNNForecaster(RNNRegressor):
         scale = covariates.std(0)
         self.covariate_scale_ = np.where(scale > 1e-12, scale, 1.0)
         shortest = int(sequences.lengths.min())
+        self.n_lags_ = shortest  # what the linear highway reads of each window
         if self.season == "auto":
             self.season_ = detect_season(sequences, max_lag=shortest // 2)
         else:
@@ -240,6 +245,7 @@ class RNNForecaster(RNNRegressor):
             **data_kwargs,
             quantiles=self.quantiles_,
             season=self.season_,
+            n_lags=self.n_lags_,
             covariate_mean=self.covariate_mean_,
             covariate_scale=self.covariate_scale_,
             cell=self.cell,

@@ -70,8 +70,28 @@ def seasonal_anchor(
     return target.gather(1, (lags + offsets).clamp(min=0))
 
 
+def last_steps(values: torch.Tensor, lengths: torch.Tensor, n_steps: int) -> torch.Tensor:
+    """The last ``n_steps`` values of each sequence of ``values (B, T)``, ``(B, n_steps)``;
+    zeros before the start of a shorter sequence.
+
+    Examples
+    --------
+    >>> values = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 0.0]])  # the second has 2 steps
+    >>> last_steps(values, torch.tensor([3, 2]), 3).tolist()
+    [[1.0, 2.0, 3.0], [0.0, 4.0, 5.0]]
+    """
+    steps = lengths[:, None] - n_steps + torch.arange(n_steps, device=values.device)[None, :]
+    picked = values.gather(1, steps.clamp(min=0))
+    return picked.masked_fill(steps < 0, 0.0)
+
+
 class ForecastNetwork(nn.Module):
     """Scaled window -> recurrent core -> last state -> residual quantile forecasts.
+
+    Beside the recurrent core, a linear map reads the window's last ``n_lags`` scaled
+    values straight into the forecast (the "autoregressive highway" of LSTNet, Lai et al.
+    2018): a seasonal pattern longer than the anchor's season, such as the weekly one of
+    hourly data, is a linear function of the window that an LSTM's state keeps poorly.
 
     Parameters
     ----------
@@ -85,6 +105,8 @@ class ForecastNetwork(nn.Module):
         The quantiles forecast at every step.
     season : int
         Season length of the anchor and the scale (1: the last value).
+    n_lags : int
+        Last values of each window the linear highway reads; 0 for none.
     covariate_mean, covariate_scale : sequence of float or None
         Standardization of the covariates (features 1 onwards), learned in ``fit``.
     cell, hidden_size, num_layers, dropout, single_bias
@@ -106,6 +128,7 @@ class ForecastNetwork(nn.Module):
         n_ids: None = None,
         quantiles=(0.5,),
         season: int = 1,
+        n_lags: int = 0,
         covariate_mean=None,
         covariate_scale=None,
         cell: str = "lstm",
@@ -125,9 +148,13 @@ class ForecastNetwork(nn.Module):
         self.register_buffer("covariate_scale", torch.as_tensor(scale, dtype=torch.float32))
         self.core = RNNCore(cell, n_features, hidden_size, num_layers, False, dropout, single_bias)
         self.head = OutputHead(self.core.output_size, n_outputs * self.n_quantiles, dropout)
+        self.n_lags = n_lags
+        self.highway = OutputHead(n_lags, n_outputs * self.n_quantiles) if n_lags else None
         # Zero correction at the start: the untrained network is the seasonal naive forecast.
-        nn.init.zeros_(self.head.linear.weight)
-        nn.init.zeros_(self.head.linear.bias)
+        for head in (self.head, self.highway):
+            if head is not None:
+                nn.init.zeros_(head.linear.weight)
+                nn.init.zeros_(head.linear.bias)
 
     def statistics(self, inputs: torch.Tensor, lengths: torch.Tensor):
         """``(level, scale)`` of each window's series, ``(B, 1)`` each."""
@@ -142,7 +169,10 @@ class ForecastNetwork(nn.Module):
         x = torch.cat([scaled[:, :, None], covariates], dim=2)  # (B, T, F)
         steps = self.core(x, lengths)  # (B, T, H)
         last = steps[torch.arange(len(lengths), device=steps.device), lengths - 1]  # (B, H)
-        correction = self.head(last).reshape(len(lengths), self.horizon, self.n_quantiles)
+        correction = self.head(last)  # (B, horizon * Q)
+        if self.highway is not None:
+            correction = correction + self.highway(last_steps(scaled, lengths, self.n_lags))
+        correction = correction.reshape(len(lengths), self.horizon, self.n_quantiles)
         anchor = seasonal_anchor(scaled, lengths, self.season, self.horizon)  # (B, horizon)
         dtype = correction.dtype  # float64 at inference (OutputHead), float32 in training
         forecast = anchor.to(dtype)[:, :, None] + correction  # (B, horizon, Q), scaled
