@@ -5,7 +5,8 @@ Forecasting with this library means learning "the next ``horizon`` values from t
 DataFrame into ``(X, y)`` pairs (with past-only and known-future covariates),
 :class:`~sklearn_rnn.RNNForecaster` learns them as a plain scikit-learn regressor, and
 :func:`last_windows` gives the inputs that forecast past the end of each series.
-:func:`seasonal_naive_forecast` is the forecast any model should beat.
+:func:`recursive_forecast` feeds a short-horizon model's forecasts back to reach further,
+and :func:`seasonal_naive_forecast` is the forecast any model should beat.
 """
 
 from sklearn_rnn.forecasting._naive import seasonal_naive_forecast
