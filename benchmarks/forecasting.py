@@ -23,7 +23,9 @@ MASE scale only; the library detects the season itself. Usage::
         --test ../shared/data/m4/Hourly-test.csv --horizon 48 --season 24
 
 The last line is ``forecast: library sMAPE <x> MASE <y> coverage80 <c>; seasonal naive
-sMAPE <a> MASE <b>``. ``--threads`` sets torch's threads (default: torch's own).
+sMAPE <a> MASE <b>``. ``--threads`` sets torch's threads (default: torch's own); on a
+machine other programs share, ``--threads 1`` (with two threads and a load of ~10 on two
+cores, the fit ran several times slower than with one).
 """
 
 from __future__ import annotations
