@@ -30,7 +30,9 @@ true months before it) and 24 steps ahead (recursively, from the end of the trai
 period). MAE in passengers, lower is better. The ``airline (log growth)`` rows fit the
 same defaults on windows of the year-on-year log growth ``log y[t] - log y[t-12]``, the
 transform ``examples/forecast_airline.py`` teaches, and turn the forecasts back into
-passengers.
+passengers. The ``airline (RNNForecaster)`` rows are the forecasting path with its
+defaults: ``make_windows(train, window="auto", horizon=24)``, ``RNNForecaster()``, one
+direct 24-step forecast (its first step, from the true months, for one step ahead).
 
 Usage::
 
@@ -68,9 +70,13 @@ import forecast_airline  # noqa: E402
 import sentiment_mr  # noqa: E402
 import time_series_classification as tsc  # noqa: E402
 
-from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger  # noqa: E402
+from sklearn_rnn import RNNClassifier, RNNForecaster, RNNRegressor, RNNTagger  # noqa: E402
 from sklearn_rnn.datasets import load_conllu  # noqa: E402
-from sklearn_rnn.forecasting import make_windows, seasonal_naive_forecast  # noqa: E402
+from sklearn_rnn.forecasting import (  # noqa: E402
+    last_windows,
+    make_windows,
+    seasonal_naive_forecast,
+)
 
 UCR_DATASETS = ("GunPoint", "ItalyPowerDemand", "BasicMotions")
 ALL_DATASETS = ("MR", *UCR_DATASETS, "EWT", "airline")
@@ -266,6 +272,22 @@ def growth_forecasts(series: np.ndarray, n_train: int, seed: int):
     return one_step, multi_step, seconds
 
 
+def forecaster_forecasts(series: np.ndarray, n_train: int, seed: int):
+    """``RNNForecaster(random_state=seed)`` on the documented path (``window="auto"``,
+    a direct 24-step target): the one-step forecasts (the first step of the forecast from
+    the true months before each test month), the 24-step forecast and the fit time."""
+    horizon = len(series) - n_train
+    train = series[:n_train]
+    X, y = make_windows(train, window="auto", horizon=horizon)
+    model = RNNForecaster(random_state=seed)
+    _, seconds = timed(lambda: model.fit(X, y))
+    multi_step = model.predict(last_windows(train, window="auto", horizon=horizon))[0]
+    window = X.shape[1]
+    windows = np.stack([series[t - window : t] for t in range(n_train, len(series))])
+    one_step = model.predict(windows[:, :, None].astype(np.float32))[:, 0]
+    return one_step, multi_step, seconds
+
+
 def benchmark_airline(data_dir, seed: int) -> list[dict]:
     series = forecast_airline.load_airline(data_dir).to_numpy(dtype=np.float64)
     train, truth = series[:-HORIZON], series[-HORIZON:]
@@ -293,9 +315,11 @@ def benchmark_airline(data_dir, seed: int) -> list[dict]:
     rows = []
     ets = ets_forecasts(series, HORIZON)
     growth_one, growth_multi, growth_s = growth_forecasts(series, len(train), seed)
+    direct_one, direct_multi, direct_s = forecaster_forecasts(series, len(train), seed)
     for dataset, seconds, forecasts in (
         ("airline", ours_s, (one_step, multi_step)),
         ("airline (log growth)", growth_s, (growth_one, growth_multi)),
+        ("airline (RNNForecaster)", direct_s, (direct_one, direct_multi)),
     ):
         for horizon, ours, naive, ets_pred in (
             ("1 step ahead", forecasts[0], naive_one, None if ets is None else ets[0]),

@@ -1,65 +1,78 @@
 """
-Forecasting from sliding windows
-================================
+Forecasting several series with intervals
+=========================================
 
-:class:`~sklearn_rnn.RNNRegressor` predicts a number (or several) from a sequence. To
-forecast a series, :func:`~sklearn_rnn.forecasting.make_windows` cuts it into pairs of
-(the last ``window`` values -> the next value); the regressor learns them, and a forecast
-of many steps feeds each prediction back as the newest input. Targets are scaled
-internally and predictions come back in the series' own units. The series here is a
-made-up monthly demand with a trend and a yearly season; ``forecast_airline.py`` does
-the same on the airline passengers series, against the seasonal naive baseline.
+:class:`~sklearn_rnn.RNNForecaster` learns "the next ``horizon`` values from the last
+``window`` values" from many series at once. :func:`~sklearn_rnn.forecasting.make_windows`
+cuts every series into (past window -> next 24 values) pairs, one model learns them
+all, and :func:`~sklearn_rnn.forecasting.last_windows` gives the window each forecast
+starts from. Each window is scaled by its own statistics and the forecast scaled back,
+so series of very different sizes share one model; the forecast is a learned correction
+of the seasonal naive forecast, with an 80 % interval from the 0.1 and 0.9 quantiles.
+The series here are made-up monthly demands with a trend and a yearly season.
 """
 
 # %%
-# A monthly series
-# ----------------
+# Three monthly series of different sizes
+# ---------------------------------------
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_rnn import RNNRegressor
-from sklearn_rnn.forecasting import make_windows, seasonal_naive_forecast
+from sklearn_rnn import RNNForecaster
+from sklearn_rnn.forecasting import last_windows, make_windows, seasonal_naive_forecast
 
 rng = np.random.RandomState(0)
 months = np.arange(144)
-series = 100 + 0.5 * months + 15 * np.sin(2 * np.pi * months / 12) + 3 * rng.randn(144)
-train, test = series[:-24], series[-24:]
+series = [
+    size
+    * (1 + 0.004 * growth * months + 0.15 * np.sin(2 * np.pi * (months + shift) / 12))
+    * (1 + 0.03 * rng.randn(144))
+    for size, growth, shift in ((100, 1.0, 0), (5_000, 2.0, 3), (40, 0.5, 6))
+]
+HORIZON = 24
+train = [s[:-HORIZON] for s in series]
+test = np.stack([s[-HORIZON:] for s in series])
 
 # %%
-# Windows of 24 months, one step ahead
-# ------------------------------------
-# The network learns the change from one month to the next, which has no trend; the
-# forecast adds the predicted changes back up.
-WINDOW = 24
-changes = np.diff(train)
-X, y = make_windows(changes, window=WINDOW)
-print(X.shape, y.shape)  # (n_windows, 24 steps, 1 feature) -> one value each
+# One model for all of them
+# -------------------------
+# ``window="auto"`` takes four horizons, at most half of what the shortest series holds
+# before its last horizon (here 48 months). The season (12) is detected from the data.
+X, y = make_windows(train, window="auto", horizon=HORIZON)
+print(X.shape, y.shape)  # (windows of all series, 48 months, 1 feature) -> 24 values each
 
-reg = RNNRegressor(cell="gru", hidden_size=32, lr=0.005, max_epochs=40, random_state=0)
-reg.fit(X, y)
+model = RNNForecaster(max_epochs=100, random_state=0).fit(X, y)
+print("season:", model.season_)
 
-history, level = list(changes), train[-1]
-forecast = []
-for _ in range(len(test)):
-    step = float(reg.predict(np.asarray(history[-WINDOW:])[None, :, None])[0])
-    history.append(step)
-    level += step
-    forecast.append(level)
-forecast = np.asarray(forecast)
+inputs = last_windows(train, window="auto", horizon=HORIZON)
+quantiles = model.predict_quantiles(inputs)  # (3 series, 24 months, 3 quantiles)
+forecast = model.predict(inputs)  # the median
 
 # %%
 # Compared with the seasonal naive forecast
 # -----------------------------------------
-# The baseline repeats the last observed year; it cannot follow the trend.
-naive = seasonal_naive_forecast(train, season=12, horizon=len(test))
-for name, values in (("GRU", forecast), ("seasonal naive", naive)):
-    print(f"{name:<15} MAE {np.mean(np.abs(values - test)):5.2f}")
+naive = np.stack([seasonal_naive_forecast(s, season=12, horizon=HORIZON) for s in train])
+inside = (test >= quantiles[..., 0]) & (test <= quantiles[..., -1])
+for i in range(len(series)):
+    mae, naive_mae = np.abs(forecast[i] - test[i]).mean(), np.abs(naive[i] - test[i]).mean()
+    print(f"series {i}: MAE {mae:8.1f}  seasonal naive {naive_mae:8.1f}")
+print(f"test values inside the 80 % interval: {inside.mean():.0%}")
 
-fig, ax = plt.subplots(figsize=(8, 3.5), layout="constrained")
-ax.plot(months, series, color="black", label="actual")
-ax.plot(months[-24:], forecast, color="tab:red", label="GRU forecast")
-ax.plot(months[-24:], naive, color="tab:blue", linestyle="--", label="seasonal naive")
-ax.axvline(months[-24], color="grey", linewidth=0.8)
-ax.set_xlabel("month")
-ax.legend(loc="upper left")
+fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True, layout="constrained")
+future = months[-HORIZON:]
+for i, ax in enumerate(axes):
+    ax.plot(months, series[i], color="black", label="actual")
+    ax.fill_between(
+        future,
+        quantiles[i, :, 0],
+        quantiles[i, :, -1],
+        color="tab:red",
+        alpha=0.25,
+        label="80 % interval",
+    )
+    ax.plot(future, forecast[i], color="tab:red", label="forecast (median)")
+    ax.plot(future, naive[i], color="tab:blue", linestyle="--", label="seasonal naive")
+    ax.axvline(future[0], color="grey", linewidth=0.8)
+axes[0].legend(loc="upper left", fontsize="small")
+axes[-1].set_xlabel("month")
 plt.show()

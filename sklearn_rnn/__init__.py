@@ -9,6 +9,7 @@ from sklearn_rnn.exceptions import DownloadError, ModelFileError, TrainingDiverg
 # first use, so that the torch-free parts (sklearn_rnn.serving) load without torch.
 _LAZY = {
     "RNNClassifier": "sklearn_rnn.classifier",
+    "RNNForecaster": "sklearn_rnn.forecasting._forecaster",
     "RNNLanguageModel": "sklearn_rnn.language_model",
     "RNNRegressor": "sklearn_rnn.regressor",
     "RNNSeq2Seq": "sklearn_rnn.seq2seq",
@@ -21,6 +22,7 @@ __all__ = [
     "DownloadError",
     "ModelFileError",
     "RNNClassifier",
+    "RNNForecaster",
     "RNNLanguageModel",
     "RNNRegressor",
     "RNNSeq2Seq",

@@ -5,8 +5,10 @@ for an epoch or two and checks that it prints its scores (and writes its plot).
 """
 
 import json
+import re
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -190,3 +192,36 @@ def test_pos_tagging_downloads_without_data_dir(load_script, monkeypatch):
     monkeypatch.setattr(module, "fetch_ud_treebank", fetch)
     assert module.load_ewt() == ([["a"]], [["train"]], [["a"]], [["test"]])
     assert calls == [("UD_English-EWT", ("train", "test"))]
+
+
+def test_forecasting_benchmark_last_line(load_script, tmp_path, capsys, monkeypatch):
+    module = load_script("benchmarks/forecasting.py")
+    rng = np.random.RandomState(0)
+    t = np.arange(130)
+    rows = [10 * (k + 1) + 3 * np.sin(2 * np.pi * (t + k) / 12) + rng.randn(130) for k in range(4)]
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    # The M4 format: a header, then the id and the values, right-padded with NA.
+    lengths = [120, 110, 120, 100]
+    header = ",".join(f'"V{i + 1}"' for i in range(121))
+    body = [
+        ",".join([f'"S{k}"'] + [f'"{v:.3f}"' for v in r[:n]] + ["NA"] * (120 - n))
+        for k, (r, n) in enumerate(zip(rows, lengths, strict=True))
+    ]
+    train.write_text("\n".join([header, *body]) + "\n")
+    body = [",".join([f'"S{k}"'] + [f'"{v:.3f}"' for v in r[n : n + 6]]) for k, (r, n) in
+            enumerate(zip(rows, lengths, strict=True))]  # fmt: skip
+    test.write_text("\n".join([",".join(f'"V{i + 1}"' for i in range(7)), *body]) + "\n")
+    original = module.RNNForecaster
+    monkeypatch.setattr(module, "RNNForecaster", lambda **kw: original(max_epochs=2, **kw))
+    monkeypatch.setattr(module, "statsforecast_models", lambda *args: None)
+    result = module.main(
+        ["--train", str(train), "--test", str(test), "--horizon", "6", "--season", "12"]
+    )
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"forecast: library sMAPE [\d.]+ MASE [\d.]+ coverage80 [\d.]+; "
+        r"seasonal naive sMAPE [\d.]+ MASE [\d.]+",
+        last,
+    )
+    assert "skipped: statsforecast is not installed" in result["AutoETS"]["note"]
+    assert result["library (RNNForecaster)"]["season"] == 12

@@ -363,6 +363,10 @@ class TrainingCore(NeuralNet):
         """The module's outputs on one batch ``x`` (a dict of tensors)."""
         return NeuralNet.infer(self, x, **fit_params)
 
+    def _loss_terms(self, y_pred: torch.Tensor, y_true: torch.Tensor, X) -> tuple:
+        """The outputs and targets of one batch ``X`` as the loss compares them (as given)."""
+        return y_pred, y_true
+
     def _loss(self, y_pred: torch.Tensor, y_true: torch.Tensor, weights) -> torch.Tensor:
         """The loss of one batch: the criterion's mean, or the weighted mean (``weights``)."""
         if weights is None:
@@ -538,7 +542,8 @@ class TrainingCore(NeuralNet):
     def get_loss(self, y_pred, y_true, X=None, training=False):
         weights = X.get(SAMPLE_WEIGHT) if isinstance(X, Mapping) else None
         # Validation outputs come from the float64 evaluation head; the loss is float32.
-        return self._loss(y_pred.float(), to_tensor(y_true, device=self.device), weights)
+        y_pred, y_true = self._loss_terms(y_pred.float(), to_tensor(y_true, device=self.device), X)
+        return self._loss(y_pred, y_true, weights)
 
     def _module_draws_random_numbers(self) -> bool:
         """Whether a training forward pass draws random numbers (a custom module may)."""

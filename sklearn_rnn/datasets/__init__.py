@@ -8,6 +8,8 @@ Every reader returns what the estimators take directly:
   ``(n, T, n_dims)`` array, for ``RNNClassifier`` or ``RNNRegressor``;
 - :func:`load_series_csv`: a date-indexed ``pd.Series``, to cut into windows with
   :func:`sklearn_rnn.forecasting.make_windows` for ``RNNRegressor``;
+- :func:`load_m4`: ``{id: values}`` from the M4 competition's CSV format, many series
+  for one ``RNNForecaster``;
 - :func:`load_conllu`, :func:`load_conll2003`: ``(sentences, tags)`` for ``RNNTagger``;
 - :func:`load_cmudict`, :func:`load_pronunciation_tsv`: ``(words, pronunciations)`` for
   ``RNNSeq2Seq``, with :func:`split_pronunciations` for a word-grouped train/test split.
@@ -35,6 +37,7 @@ from sklearn_rnn.datasets._fetchers import (
     fetch_ucr,
     fetch_ud_treebank,
 )
+from sklearn_rnn.datasets._m4 import load_m4
 from sklearn_rnn.datasets._pronunciations import (
     load_cmudict,
     load_pronunciation_tsv,
@@ -58,6 +61,7 @@ __all__ = [
     "load_cmudict",
     "load_conll2003",
     "load_conllu",
+    "load_m4",
     "load_polarity",
     "load_pronunciation_tsv",
     "load_series_csv",
