@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_rnn._base import _parameters
 from sklearn_rnn._base._batches import BatchIterator, SequenceDataset
+from sklearn_rnn._base._distributed import writes_files
 from sklearn_rnn._base._hidden_states import hidden_states_of
 from sklearn_rnn._base._kind_defaults import KIND_DEFAULTS, KIND_DEPENDENT, resolve_for_kind
 from sklearn_rnn._base._random import next_seed
@@ -529,6 +530,8 @@ class SequenceEstimator(TrainingCore):
             they disagree (needs onnxruntime).
         """
         check_is_fitted(self)
+        if not writes_files(self):
+            return  # a data-parallel script: rank 0 writes the file
         from sklearn_rnn.serving import export_onnx  # needs the onnx extra
 
         export_onnx(self, path, check=check)
