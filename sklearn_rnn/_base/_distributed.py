@@ -90,6 +90,7 @@ class DataParallel:
         self.device = torch.device(device if device is not None else "cpu")
         self.ddp = None
         self._dense_params: list = []
+        self._unused: list = []
 
     # -- agreement ----------------------------------------------------------------------
 
@@ -148,23 +149,37 @@ class DataParallel:
         ]
 
     def touching_every_parameter(self, loss: torch.Tensor) -> torch.Tensor:
-        """``loss`` plus zero times one entry of each parameter: the same value and
-        gradient, but every parameter takes part in every backward pass.
+        """``loss``, made to reach every parameter, and which parameters no rank used.
 
-        DDP (without ``find_unused_parameters``, which cannot see parameters used in the
-        loss, as a CRF's) reduces a gradient bucket once all its parameters have gradients;
-        a parameter left out by one batch (the CRF's transitions on a batch of one-step
-        sequences) would leave that rank's bucket unsent and the ranks waiting on each other.
+        DDP (without ``find_unused_parameters``, which cannot see parameters used only in
+        the loss, as a CRF's) reduces a gradient bucket once all its parameters have
+        gradients: a parameter one batch leaves out (the CRF's transitions on one-step
+        sequences) would leave that rank's bucket unsent and the ranks waiting on each
+        other. So zero times one entry of each parameter this slice leaves out is added
+        (the same value and gradient), and a parameter that no rank used loses its
+        gradient after the backward pass, as it has none in a single process (so the
+        optimizer skips it, as there).
         """
-        if not self._dense_params:
+        used = _parameters_reached(loss)
+        flags = self._tensor([id(p) in used for p in self._dense_params], torch.int64)
+        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
+        missing = [p.reshape(-1)[0] for p in self._dense_params if id(p) not in used]
+        if not missing:
             return loss
-        firsts = torch.stack([p.reshape(-1)[0] for p in self._dense_params])
-        return loss + 0.0 * firsts.sum()
+        return loss + 0.0 * torch.stack(missing).sum()
+
+    def forget_unused_gradients(self) -> None:
+        """Drop the (zero) gradients of the parameters that no rank used in this batch."""
+        for param in self._unused:
+            param.grad = None
+        self._unused = []
 
     def release(self) -> None:
         """Drop the DDP wrapper (and with it the gradient hooks it registered)."""
         self.ddp = None
         self._dense_params = []
+        self._unused = []
 
     @contextmanager
     def forward_through_ddp(self, estimator):
@@ -196,6 +211,23 @@ class DataParallel:
         """The scale of a training slice's loss (None for a batch that is no slice)."""
         scale = X.get(SHARD_SCALE) if isinstance(X, dict) else None
         return None if scale is None else scale[0]
+
+
+def _parameters_reached(loss: torch.Tensor) -> set[int]:
+    """The ids of the leaf tensors (parameters) whose gradients ``loss`` computes."""
+    found: set[int] = set()
+    seen = set()
+    stack = [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        variable = getattr(node, "variable", None)  # an AccumulateGrad node
+        if variable is not None:
+            found.add(id(variable))
+        stack.extend(child for child, _ in node.next_functions)
+    return found
 
 
 class ShardedBatches:

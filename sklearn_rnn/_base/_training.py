@@ -471,6 +471,8 @@ class TrainingCore(NeuralNet):
             if data_parallel.any(stop):
                 raise KeyboardInterrupt
             return
+        if data_parallel is not None and method_name == "on_grad_computed":
+            data_parallel.forget_unused_gradients()  # before clipping reads them
         if data_parallel is not None and method_name == "on_batch_end":
             X = cb_kwargs["batch"][0]
             if isinstance(X, Mapping) and GLOBAL_SIZE in X:  # a slice: the global batch counts
