@@ -56,7 +56,8 @@ def _case(name):
     if name == "last batch of one":
         # 17 series in batches of 8: rank 1 has no row of the last batch.
         X, y = _series(17)
-        return RNNRegressor(**TINY, batch_size=8, max_epochs=3, early_stopping=False), dict(X=X, y=y)
+        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=3, early_stopping=False)
+        return reg, dict(X=X, y=y)
     if name == "crf tagger":
         # Some batches hold only one-step sequences, whose loss leaves the CRF's
         # transitions out: the ranks' gradient buckets must still match.
