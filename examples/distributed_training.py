@@ -1,5 +1,5 @@
 """Data-parallel training with torchrun: one classifier (MR) and one language model
-===============================================================================
+================================================================================
 
 The same script trains alone (``python``) or data-parallel over several processes
 (``torchrun``, which is ``python -m torch.distributed.run``): it only calls

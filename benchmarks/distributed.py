@@ -1,0 +1,116 @@
+"""Epoch time of a data-parallel fit: 1 process against N processes (one thread each).
+
+The text and series workloads of ``benchmarks/speed.py`` (movie-review-like id
+sequences; AR(1) series of 150 steps), trained by ``RNNClassifier`` / ``RNNRegressor``
+with the same settings alone and data-parallel over a gloo process group of ``N``
+processes on this machine (``torch.multiprocessing``, as ``torchrun --nproc_per_node N``
+would start them). Every process runs one torch thread, so N processes use N cores. The
+runs of each size alternate, repeat by repeat, so that load from other programs hits
+both alike; the table gives the median epoch time (``history_[:, "dur"]``, the first
+epoch left out as warm-up) over the repeats, and the load average seen. Usage::
+
+    python benchmarks/distributed.py                      # both workloads, 1 vs 2 processes
+    python benchmarks/distributed.py --scale 0.2 --repeats 3 --epochs 3
+
+Measured on CPU only: no GPU machine was lent to this benchmark (NCCL is untested here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+from sklearn_rnn import RNNClassifier, RNNRegressor
+
+
+def _speed_module():
+    """benchmarks/speed.py, for its workloads (the benchmarks are scripts, not a package)."""
+    path = Path(__file__).with_name("speed.py")
+    spec = importlib.util.spec_from_file_location("_speed_workloads", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_workload(workload: str, scale: float, epochs: int):
+    """``(estimator, X, y)`` of a workload, ``scale`` times its number of sequences."""
+    speed = _speed_module()
+    config = dict(speed.WORKLOADS[workload])
+    config["n"] = max(64, int(config["n"] * scale))
+    common = dict(
+        cell="lstm", hidden_size=config["hidden_size"], batch_size=64, max_epochs=epochs,
+        early_stopping=False, lr=1e-3, random_state=0,
+    )  # fmt: skip
+    if workload == "text":
+        X, y = speed.make_text(**config)
+        model = RNNClassifier(**common, embedding_dim=config["embedding_dim"], dropout=0.0)
+    else:
+        X, y = speed.make_series(**config)
+        model = RNNRegressor(**common)
+    return model, X, y
+
+
+def _worker(rank: int, world_size: int, workload: str, scale: float, epochs: int, out: str):
+    torch.set_num_threads(1)
+    if world_size > 1:
+        dist.init_process_group(
+            "gloo", init_method=f"file://{out}.store", rank=rank, world_size=world_size
+        )
+    model, X, y = make_workload(workload, scale, epochs)
+    model.fit(X, y)
+    if rank == 0:
+        Path(out).write_text(" ".join(str(d) for d in model.history_[:, "dur"]))
+    if world_size > 1:
+        dist.destroy_process_group()
+
+
+def epoch_times(workload: str, world_size: int, scale: float, epochs: int) -> list[float]:
+    """The epoch durations (after the first) of one fit over ``world_size`` processes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "durations")
+        mp.spawn(_worker, args=(world_size, workload, scale, epochs, out), nprocs=world_size)
+        durations = [float(d) for d in Path(out).read_text().split()]
+    return durations[1:]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", nargs="+", default=["text", "series"],
+                        choices=["text", "series"])  # fmt: skip
+    parser.add_argument("--processes", type=int, default=2, help="N, against 1")
+    parser.add_argument("--scale", type=float, default=1.0, help="share of speed.py's data")
+    parser.add_argument("--epochs", type=int, default=3, help="per fit; the first is warm-up")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    results = {}
+    for workload in args.workloads:
+        times: dict[int, list[float]] = {1: [], args.processes: []}
+        loads = [os.getloadavg()[0]]
+        for _ in range(args.repeats):
+            for world_size in times:  # alternate, so that load hits both alike
+                times[world_size] += epoch_times(workload, world_size, args.scale, args.epochs)
+                loads.append(os.getloadavg()[0])
+        one, many = (statistics.median(times[w]) for w in times)
+        results[workload] = dict(one=one, many=many, ratio=many / one, load=max(loads))
+        print(
+            f"| {workload} | {one:.2f} s | {many:.2f} s | {many / one:.2f} | "
+            f"{min(loads):.1f}-{max(loads):.1f} |",
+            flush=True,
+        )
+    return results
+
+
+if __name__ == "__main__":
+    print(f"epoch time, 1 process against N processes (one thread each); {time.ctime()}")
+    print("| workload | 1 process | N processes | N / 1 | load average (1 min) |")
+    print("| --- | --- | --- | --- | --- |")
+    main()
