@@ -199,3 +199,15 @@ def test_distributed_true_needs_a_process_group():
         RNNRegressor(**TINY, max_epochs=1, distributed=True).fit(X, y)
     with pytest.raises(ValueError, match="'distributed'"):
         RNNRegressor(distributed="yes").fit(X, y)
+
+
+def test_distributed_example_runs_alone(load_script, data_dir, capsys):
+    # Started with plain python, the example joins no group and fits in this process.
+    results = load_script("examples/distributed_training.py").main(
+        ["--data-dir", str(data_dir), "--limit", "300", "--max-epochs", "1",
+         "--train-chars", "20000"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"test accuracy {results['mr']['accuracy']:.3f}" in out
+    assert f"held-out {results['shakespeare']['bits_per_char']:.3f} bits/char" in out
+    assert "1 process(es)" in out and results["mr"]["epochs"] == 1
