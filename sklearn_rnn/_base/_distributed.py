@@ -91,6 +91,7 @@ class DataParallel:
         self.ddp = None
         self._dense_params: list = []
         self._unused: list = []
+        self._global_loss = None
 
     # -- agreement ----------------------------------------------------------------------
 
@@ -124,10 +125,9 @@ class DataParallel:
         return bool(tensor.item())
 
     def global_loss(self, loss: torch.Tensor) -> torch.Tensor:
-        """The global batch's loss: the mean of the ranks' scaled slice losses."""
-        total = loss.detach().to(self.device, torch.float64).reshape(1)
-        dist.all_reduce(total)
-        return (total / self.world_size).to(loss.dtype).reshape(loss.shape)
+        """The global batch's loss (the mean of the ranks' scaled slice losses), summed
+        over the ranks in :meth:`prepare_backward` with the parameters' use."""
+        return self._global_loss.to(loss.device, loss.dtype).reshape(loss.shape)
 
     def rank_seed(self, seed: int) -> int:
         """This rank's seed for a batch's random draws (dropout masks of its own rows)."""
@@ -148,8 +148,9 @@ class DataParallel:
             p for p in module.parameters() if p.requires_grad and id(p) not in sparse
         ]
 
-    def touching_every_parameter(self, loss: torch.Tensor) -> torch.Tensor:
-        """``loss``, made to reach every parameter, and which parameters no rank used.
+    def prepare_backward(self, loss: torch.Tensor) -> torch.Tensor:
+        """``loss``, made to reach every parameter; which parameters no rank used, and the
+        global loss, learnt from one all-reduce.
 
         DDP (without ``find_unused_parameters``, which cannot see parameters used only in
         the loss, as a CRF's) reduces a gradient bucket once all its parameters have
@@ -158,11 +159,14 @@ class DataParallel:
         other. So zero times one entry of each parameter this slice leaves out is added
         (the same value and gradient), and a parameter that no rank used loses its
         gradient after the backward pass, as it has none in a single process (so the
-        optimizer skips it, as there).
+        optimizer skips it, as there). The same all-reduce sums the ranks' losses.
         """
         used = _parameters_reached(loss)
-        flags = self._tensor([id(p) in used for p in self._dense_params], torch.int64)
-        dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        values = [float(id(p) in used) for p in self._dense_params] + [float(loss.detach())]
+        summed = self._tensor(values, torch.float64)
+        dist.all_reduce(summed)
+        self._global_loss = summed[-1] / self.world_size
+        flags = summed[:-1].tolist()
         self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
         missing = [p.reshape(-1)[0] for p in self._dense_params if id(p) not in used]
         if not missing:

@@ -604,7 +604,7 @@ class TrainingCore(NeuralNet):
         scale = DataParallel.loss_scale(X) if training else None
         if scale is not None:  # a rank's slice of a global batch (sklearn_rnn._base._distributed)
             loss = loss * scale.to(loss.device, loss.dtype)
-            loss = self._data_parallel.touching_every_parameter(loss)
+            loss = self._data_parallel.prepare_backward(loss)
         return loss
 
     def train_step(self, batch, **fit_params):
