@@ -53,6 +53,12 @@ def _case(name):
         clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=3,
                             class_weight="balanced", early_stopping=False)  # fmt: skip
         return clf, dict(X=X, y=y, sample_weight=w)
+    if name == "sparse embeddings":
+        # SparseAdam's row gradients go through DDP as sparse tensors (gloo).
+        X, y, _ = _texts()
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=2,
+                            sparse_embeddings=True, early_stopping=False)  # fmt: skip
+        return clf, dict(X=X, y=y)
     if name == "last batch of one":
         # 17 series in batches of 8: rank 1 has no row of the last batch.
         X, y = _series(17)
@@ -92,6 +98,7 @@ def _case(name):
 
 CASES = [
     "weighted classifier",
+    "sparse embeddings",
     "last batch of one",
     "crf tagger",
     "seq2seq",
@@ -153,7 +160,7 @@ def _assert_states_close(a, b, atol):
         torch.testing.assert_close(a[key], b[key], rtol=0, atol=atol, msg=key)
 
 
-@pytest.mark.parametrize("name", CASES[:5])
+@pytest.mark.parametrize("name", CASES[:6])
 def test_two_ranks_train_the_single_process_model(ranks, name):
     (rank0, rank1), _ = ranks
     # Every rank ends with the same model ...

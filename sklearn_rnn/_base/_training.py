@@ -14,6 +14,8 @@ Each estimator is a :class:`skorch.NeuralNet`, so skorch's parameters and conven
 * the callbacks the hyperparameters switch on, the epoch loop, the weighted loss;
 * the one prediction loop (:meth:`TrainingCore._predict_batches`), which runs a per-batch
   step passed in over batches sorted by length;
+* data-parallel training when a ``torch.distributed`` process group is initialized
+  (:mod:`sklearn_rnn._base._distributed`);
 * saving, ONNX export and the summary table.
 
 Every skorch extension point is defined here, once. An estimator declares only the
