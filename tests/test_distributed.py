@@ -18,6 +18,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
+from sklearn_rnn.exceptions import TrainingDivergedError
 
 pytestmark = pytest.mark.skipif(not dist.is_available(), reason="torch.distributed missing")
 
@@ -90,6 +91,13 @@ def _case(name):
         clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=40,
                             lr=0.05, early_stopping=True, patience=2, verbose=1)  # fmt: skip
         return clf, dict(X=X, y=y)
+    if name == "diverging":
+        # One target overflows the squared error of its rank's slice only.
+        X, y = _series(20)
+        y[3] = 3e38
+        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=2, scale_target=False,
+                           early_stopping=False)  # fmt: skip
+        return reg, dict(X=X, y=y)
     if name == "alone":
         X, y = _series(20)
         return RNNRegressor(**TINY, max_epochs=2, distributed=False), dict(X=X, y=y)
@@ -104,6 +112,7 @@ CASES = [
     "seq2seq",
     "language model",
     "early stopping",
+    "diverging",
     "alone",
 ]
 
@@ -130,8 +139,12 @@ def _worker(rank, folder):
     results = {}
     for name in CASES:
         out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            estimator = _fit(name)
+        try:
+            with contextlib.redirect_stdout(out):
+                estimator = _fit(name)
+        except TrainingDivergedError as error:
+            results[name] = {"error": str(error)}
+            continue
         results[name] = _summary(estimator, out.getvalue())
         if name == "early stopping":
             estimator.save(f"{folder}/model-of-rank-{rank}.sklearn_rnn")
@@ -182,6 +195,14 @@ def test_early_stopping_stops_every_rank_at_the_same_epoch(ranks):
     assert epochs == rank1["early stopping"]["epochs"] == len(alone.history) < 40
     for key, value in rank0["early stopping"]["state"].items():
         assert torch.equal(value, rank1["early stopping"]["state"][key]), key
+
+
+def test_divergence_guard_stops_every_rank_at_the_same_batch(ranks):
+    (rank0, rank1), _ = ranks
+    with pytest.raises(TrainingDivergedError) as alone:
+        _fit("diverging")
+    # Only one rank's slice held the overflowing sample; both raise, as one process does.
+    assert rank0["diverging"]["error"] == rank1["diverging"]["error"] == str(alone.value)
 
 
 def test_only_rank_zero_prints_and_writes(ranks):
