@@ -98,6 +98,9 @@ def _case(name):
         reg = RNNRegressor(**TINY, batch_size=8, max_epochs=2, scale_target=False,
                            early_stopping=False)  # fmt: skip
         return reg, dict(X=X, y=y)
+    if name == "different data":
+        X, y = _series(20 + (dist.get_rank() if dist.is_initialized() else 0))
+        return RNNRegressor(**TINY, max_epochs=1), dict(X=X, y=y)
     if name == "alone":
         X, y = _series(20)
         return RNNRegressor(**TINY, max_epochs=2, distributed=False), dict(X=X, y=y)
@@ -113,6 +116,7 @@ CASES = [
     "language model",
     "early stopping",
     "diverging",
+    "different data",
     "alone",
 ]
 
@@ -142,7 +146,7 @@ def _worker(rank, folder):
         try:
             with contextlib.redirect_stdout(out):
                 estimator = _fit(name)
-        except TrainingDivergedError as error:
+        except (TrainingDivergedError, ValueError) as error:
             results[name] = {"error": str(error)}
             continue
         results[name] = _summary(estimator, out.getvalue())
@@ -203,6 +207,13 @@ def test_divergence_guard_stops_every_rank_at_the_same_batch(ranks):
         _fit("diverging")
     # Only one rank's slice held the overflowing sample; both raise, as one process does.
     assert rank0["diverging"]["error"] == rank1["diverging"]["error"] == str(alone.value)
+
+
+def test_ranks_with_different_data_fail_alike(ranks):
+    (rank0, rank1), _ = ranks
+    # A clear error on every rank (not a hang, nor two different models).
+    assert rank0["different data"]["error"] == rank1["different data"]["error"]
+    assert "samples differ between ranks" in rank0["different data"]["error"]
 
 
 def test_only_rank_zero_prints_and_writes(ranks):
