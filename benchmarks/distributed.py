@@ -41,13 +41,13 @@ def _speed_module():
     return module
 
 
-def make_workload(workload: str, scale: float, epochs: int):
+def make_workload(workload: str, scale: float, epochs: int, batch_size: int = 64):
     """``(estimator, X, y)`` of a workload, ``scale`` times its number of sequences."""
     speed = _speed_module()
     config = dict(speed.WORKLOADS[workload])
     config["n"] = max(64, int(config["n"] * scale))
     common = dict(
-        cell="lstm", hidden_size=config["hidden_size"], batch_size=64, max_epochs=epochs,
+        cell="lstm", hidden_size=config["hidden_size"], batch_size=batch_size, max_epochs=epochs,
         early_stopping=False, lr=1e-3, random_state=0,
     )  # fmt: skip
     if workload == "text":
@@ -59,13 +59,13 @@ def make_workload(workload: str, scale: float, epochs: int):
     return model, X, y
 
 
-def _worker(rank: int, world_size: int, workload: str, scale: float, epochs: int, out: str):
+def _worker(rank: int, world_size: int, workload: str, scale, epochs, batch_size, out: str):
     torch.set_num_threads(1)
     if world_size > 1:
         dist.init_process_group(
             "gloo", init_method=f"file://{out}.store", rank=rank, world_size=world_size
         )
-    model, X, y = make_workload(workload, scale, epochs)
+    model, X, y = make_workload(workload, scale, epochs, batch_size)
     model.fit(X, y)
     if rank == 0:
         Path(out).write_text(" ".join(str(d) for d in model.history_[:, "dur"]))
@@ -73,11 +73,15 @@ def _worker(rank: int, world_size: int, workload: str, scale: float, epochs: int
         dist.destroy_process_group()
 
 
-def epoch_times(workload: str, world_size: int, scale: float, epochs: int) -> list[float]:
+def epoch_times(workload: str, world_size: int, scale, epochs, batch_size) -> list[float]:
     """The epoch durations (after the first) of one fit over ``world_size`` processes."""
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "durations")
-        mp.spawn(_worker, args=(world_size, workload, scale, epochs, out), nprocs=world_size)
+        mp.spawn(
+            _worker,
+            args=(world_size, workload, scale, epochs, batch_size, out),
+            nprocs=world_size,
+        )
         durations = [float(d) for d in Path(out).read_text().split()]
     return durations[1:]
 
@@ -90,6 +94,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=float, default=1.0, help="share of speed.py's data")
     parser.add_argument("--epochs", type=int, default=3, help="per fit; the first is warm-up")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=64, help="the global batch")
     args = parser.parse_args(argv)
     results = {}
     for workload in args.workloads:
@@ -97,7 +102,9 @@ def main(argv: list[str] | None = None) -> dict:
         loads = [os.getloadavg()[0]]
         for _ in range(args.repeats):
             for world_size in times:  # alternate, so that load hits both alike
-                times[world_size] += epoch_times(workload, world_size, args.scale, args.epochs)
+                times[world_size] += epoch_times(
+                    workload, world_size, args.scale, args.epochs, args.batch_size
+                )
                 loads.append(os.getloadavg()[0])
         one, many = (statistics.median(times[w]) for w in times)
         results[workload] = dict(one=one, many=many, ratio=many / one, load=max(loads))
