@@ -9,8 +9,8 @@ runs of each size alternate, repeat by repeat, so that load from other programs 
 both alike; the table gives the median epoch time (``history_[:, "dur"]``, the first
 epoch left out as warm-up) over the repeats, and the load average seen. Usage::
 
-    python benchmarks/distributed.py                      # both workloads, 1 vs 2 processes
-    python benchmarks/distributed.py --scale 0.2 --repeats 3 --epochs 3
+    python benchmarks/data_parallel.py                      # both workloads, 1 vs 2 processes
+    python benchmarks/data_parallel.py --scale 0.2 --repeats 3 --epochs 3
 
 Measured on CPU only: no GPU machine was lent to this benchmark (NCCL is untested here).
 """
