@@ -7,7 +7,9 @@ processes on this machine (``torch.multiprocessing``, as ``torchrun --nproc_per_
 would start them). Every process runs one torch thread, so N processes use N cores. The
 runs of each size alternate, repeat by repeat, so that load from other programs hits
 both alike; the table gives the median epoch time (``history_[:, "dur"]``, the first
-epoch left out as warm-up) over the repeats, and the load average seen. Usage::
+epoch left out as warm-up) over the repeats, the CPU seconds a process spent per epoch
+(what an idle machine's epoch would take with one core per process), and the load
+average seen. Usage::
 
     python benchmarks/data_parallel.py                      # both workloads, 1 vs 2 processes
     python benchmarks/data_parallel.py --scale 0.2 --repeats 3 --epochs 3
@@ -21,6 +23,7 @@ import argparse
 import importlib.util
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,8 +31,25 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from skorch.callbacks import Callback
 
-from sklearn_rnn import RNNClassifier, RNNRegressor
+# This checkout's package, also in the spawned processes (not another installed copy).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]
+)
+
+from sklearn_rnn import RNNClassifier, RNNRegressor  # noqa: E402
+
+
+class CpuTime(Callback):
+    """Record ``cpu``, the CPU seconds this process spent in each epoch (all threads)."""
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.start_ = time.process_time()
+
+    def on_epoch_end(self, net, **kwargs):
+        net.history.record("cpu", time.process_time() - self.start_)
 
 
 def _speed_module():
@@ -48,7 +68,7 @@ def make_workload(workload: str, scale: float, epochs: int, batch_size: int = 64
     config["n"] = max(64, int(config["n"] * scale))
     common = dict(
         cell="lstm", hidden_size=config["hidden_size"], batch_size=batch_size, max_epochs=epochs,
-        early_stopping=False, lr=1e-3, random_state=0,
+        early_stopping=False, lr=1e-3, random_state=0, callbacks=[CpuTime()],
     )  # fmt: skip
     if workload == "text":
         X, y = speed.make_text(**config)
@@ -61,6 +81,11 @@ def make_workload(workload: str, scale: float, epochs: int, batch_size: int = 64
 
 def _worker(rank: int, world_size: int, workload: str, scale, epochs, batch_size, out: str):
     torch.set_num_threads(1)
+    # A session of its own: where the kernel groups a session's processes for scheduling
+    # (autogroup), the ranks of one session would share one session's CPU time on a busy
+    # machine, as if a single process; separate programs (torchrun's ranks on their own
+    # machines, or an idle machine) get a core each.
+    os.setsid()
     if world_size > 1:
         dist.init_process_group(
             "gloo", init_method=f"file://{out}.store", rank=rank, world_size=world_size
@@ -68,13 +93,15 @@ def _worker(rank: int, world_size: int, workload: str, scale, epochs, batch_size
     model, X, y = make_workload(workload, scale, epochs, batch_size)
     model.fit(X, y)
     if rank == 0:
-        Path(out).write_text(" ".join(str(d) for d in model.history_[:, "dur"]))
+        rows = zip(model.history_[:, "dur"], model.history_[:, "cpu"], strict=True)
+        Path(out).write_text("\n".join(f"{dur} {cpu}" for dur, cpu in rows))
     if world_size > 1:
         dist.destroy_process_group()
 
 
-def epoch_times(workload: str, world_size: int, scale, epochs, batch_size) -> list[float]:
-    """The epoch durations (after the first) of one fit over ``world_size`` processes."""
+def epoch_times(workload: str, world_size: int, scale, epochs, batch_size) -> list[tuple]:
+    """(wall, CPU) seconds of each epoch after the first of one fit over ``world_size``
+    processes (rank 0's CPU seconds)."""
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "durations")
         mp.spawn(
@@ -82,8 +109,8 @@ def epoch_times(workload: str, world_size: int, scale, epochs, batch_size) -> li
             args=(world_size, workload, scale, epochs, batch_size, out),
             nprocs=world_size,
         )
-        durations = [float(d) for d in Path(out).read_text().split()]
-    return durations[1:]
+        rows = [tuple(map(float, line.split())) for line in Path(out).read_text().splitlines()]
+    return rows[1:]
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -106,10 +133,14 @@ def main(argv: list[str] | None = None) -> dict:
                     workload, world_size, args.scale, args.epochs, args.batch_size
                 )
                 loads.append(os.getloadavg()[0])
-        one, many = (statistics.median(times[w]) for w in times)
-        results[workload] = dict(one=one, many=many, ratio=many / one, load=max(loads))
+        one, many = (statistics.median(wall for wall, _ in times[w]) for w in times)
+        cpu_one, cpu_many = (statistics.median(cpu for _, cpu in times[w]) for w in times)
+        results[workload] = dict(
+            one=one, many=many, ratio=many / one, cpu_ratio=cpu_many / cpu_one, load=max(loads)
+        )
         print(
             f"| {workload} | {one:.2f} s | {many:.2f} s | {many / one:.2f} | "
+            f"{cpu_one:.2f} s | {cpu_many:.2f} s | {cpu_many / cpu_one:.2f} | "
             f"{min(loads):.1f}-{max(loads):.1f} |",
             flush=True,
         )
@@ -118,6 +149,9 @@ def main(argv: list[str] | None = None) -> dict:
 
 if __name__ == "__main__":
     print(f"epoch time, 1 process against N processes (one thread each); {time.ctime()}")
-    print("| workload | 1 process | N processes | N / 1 | load average (1 min) |")
-    print("| --- | --- | --- | --- | --- |")
+    print(
+        "| workload | epoch, 1 process | epoch, N processes | N / 1 | CPU/epoch, 1 process "
+        "| CPU/epoch, each of N | N / 1 | load average (1 min) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     main()
