@@ -20,6 +20,7 @@ Measured on CPU only: no GPU machine was lent to this benchmark (NCCL is unteste
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import statistics
@@ -85,7 +86,8 @@ def _worker(rank: int, world_size: int, workload: str, scale, epochs, batch_size
     # (autogroup), the ranks of one session would share one session's CPU time on a busy
     # machine, as if a single process; separate programs (torchrun's ranks on their own
     # machines, or an idle machine) get a core each.
-    os.setsid()
+    with contextlib.suppress(PermissionError):  # already a session leader
+        os.setsid()
     if world_size > 1:
         dist.init_process_group(
             "gloo", init_method=f"file://{out}.store", rank=rank, world_size=world_size
