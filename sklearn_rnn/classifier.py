@@ -109,6 +109,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())

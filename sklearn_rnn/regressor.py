@@ -104,6 +104,7 @@ class RNNRegressor(RegressorMixin, PooledRepresentationMixin, SequenceEstimator)
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())

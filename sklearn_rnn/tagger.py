@@ -220,6 +220,7 @@ class RNNTagger(PerStepPredictionMixin, SequenceEstimator):
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())

@@ -256,12 +256,14 @@ class BatchIterator:
     def __len__(self) -> int:
         return -(-len(self.dataset) // self.batch_size)
 
-    def __iter__(self) -> Iterator:
+    def index_batches(self) -> list[torch.Tensor]:
+        """The batches' rows of the dataset (drawn anew at each call when shuffling)."""
         if self.shuffle:
-            batches = length_grouped_batches(
+            return length_grouped_batches(
                 self.dataset.lengths, self.batch_size, generator=self.generator
             )
-        else:
-            batches = self._batches
-        for indices in batches:
+        return self._batches
+
+    def __iter__(self) -> Iterator:
+        for indices in self.index_batches():
             yield self.dataset.batch(indices)

@@ -258,6 +258,17 @@ PARAMETERS: dict[str, tuple[str, str]] = {
         "bool",
         ("Continue training from the fitted state on the next ``fit``."),
     ),
+    "distributed": (
+        'bool or "auto"',
+        (
+            'Data-parallel training over ``torch.distributed``: ``"auto"`` trains each batch\n'
+            "split over the processes of an initialized default process group when it has\n"
+            "more than one (a script launched with ``torchrun`` that called\n"
+            "``torch.distributed.init_process_group()``), and as usual otherwise; ``False``\n"
+            "always fits in this process alone; ``True`` requires a process group. See\n"
+            "the user guide's *Scaling out* page."
+        ),
+    ),
     "class_weight": (
         'dict, "balanced" or None',
         ("Weights of the classes in the loss, as in scikit-learn."),

@@ -194,6 +194,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "module": _module,
     "callbacks": _callbacks,
     "warm_start": _bool(),
+    "distributed": _auto_or(_bool()),
     "verbose": int_at_least(0),
     "progress_bar": _bool(),
     "device": _device,

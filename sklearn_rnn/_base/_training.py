@@ -14,6 +14,8 @@ Each estimator is a :class:`skorch.NeuralNet`, so skorch's parameters and conven
 * the callbacks the hyperparameters switch on, the epoch loop, the weighted loss;
 * the one prediction loop (:meth:`TrainingCore._predict_batches`), which runs a per-batch
   step passed in over batches sorted by length;
+* data-parallel training when a ``torch.distributed`` process group is initialized
+  (:mod:`sklearn_rnn._base._distributed`);
 * saving, ONNX export and the summary table.
 
 Every skorch extension point is defined here, once. An estimator declares only the
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import nullcontext
 from types import MappingProxyType
 
 import torch
@@ -52,6 +55,13 @@ from skorch.callbacks import BatchScoring, EpochTimer, PassthroughScoring, Print
 from skorch.utils import to_tensor
 
 from sklearn_rnn._base import _parameters
+from sklearn_rnn._base._distributed import (
+    GLOBAL_SIZE,
+    SHARD_KEYS,
+    DataParallel,
+    data_parallel_for,
+    writes_files,
+)
 from sklearn_rnn._base._random import draw_seed, next_seed, seeded_global_generator
 from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT, weighted_loss
 from sklearn_rnn._base._training_budget import resolve_lr_schedule
@@ -64,12 +74,12 @@ from sklearn_rnn.callbacks import (
 from sklearn_rnn.exceptions import TrainingDivergedError
 from sklearn_rnn.inspection._summary import ModelSummary, summarize
 
+_LOSS_KEYS = frozenset({SAMPLE_WEIGHT, *SHARD_KEYS})  # batch entries the module never sees
+_FUSED_ADAM_ON_CPU = tuple(int(p) for p in torch.__version__.split(".")[:2]) >= (2, 4)
+
 
 def _can_export(estimator) -> bool:
     return estimator._exports_to_onnx
-
-
-_FUSED_ADAM_ON_CPU = tuple(int(p) for p in torch.__version__.split(".")[:2]) >= (2, 4)
 
 
 class TrainingCore(NeuralNet):
@@ -98,6 +108,8 @@ class TrainingCore(NeuralNet):
     _forward_is_random = False
     # Whether export_onnx can serve this estimator (sklearn_rnn.serving covers it).
     _exports_to_onnx = False
+    # Set while a data-parallel fit runs (sklearn_rnn._base._distributed).
+    _data_parallel = None
 
     _default_criterion = torch.nn.MSELoss
     #: name -> check of each constructor argument; merged along the class hierarchy.
@@ -127,6 +139,7 @@ class TrainingCore(NeuralNet):
             "module",
             "callbacks",
             "warm_start",
+            "distributed",
         )
     }
 
@@ -227,6 +240,17 @@ class TrainingCore(NeuralNet):
         self.check_training_readiness()  # skorch's error once trim_for_prediction ran
         self._check_params()
         self._check_fit_request(continue_training)
+        self._data_parallel = data_parallel_for(self)  # None for a plain fit
+        verbose = self.verbose
+        if self._data_parallel is not None and self._data_parallel.rank != 0:
+            vars(self)["verbose"] = 0  # only rank 0 prints; restored below
+        try:
+            return self._fit_checked(X, y, continue_training, one_epoch, fit_params, data)
+        finally:
+            self._data_parallel = None
+            vars(self)["verbose"] = verbose
+
+    def _fit_checked(self, X, y, continue_training, one_epoch, fit_params, data):
         if continue_training and self.__sklearn_is_fitted__():
             checked = self._check_X(X, reset=False)
             dataset = self._make_dataset(checked, y, training=True, **data)
@@ -238,10 +262,18 @@ class TrainingCore(NeuralNet):
             return self
         self._reset_fitted_state()
         try:
-            self.torch_rng_state_ = (
-                torch.Generator().manual_seed(draw_seed(self.random_state)).get_state()
-            )
+            seed = draw_seed(self.random_state)
+            if self._data_parallel is not None:
+                seed = self._data_parallel.broadcast_seed(seed)  # rank 0's, for None
+            self.torch_rng_state_ = torch.Generator().manual_seed(seed).get_state()
             dataset = self._fit_encoders(self._check_X(X, reset=True), y, **data)
+            if self._data_parallel is not None:
+                self._data_parallel.check_same_data(
+                    samples=len(dataset),
+                    outputs=self.n_outputs_,
+                    ids=self.encoder_.n_ids_ or -1,
+                    features=self.encoder_.n_features_ or -1,
+                )
             self.early_stopping_ = self._resolve_early_stopping(len(dataset), continue_training)
             self.lr_schedule_ = resolve_lr_schedule(
                 self.lr_schedule, continue_training, self.callbacks, self._auto_lr_schedule()
@@ -276,8 +308,13 @@ class TrainingCore(NeuralNet):
         """skorch's training loop for ``epochs`` epochs, on the fit's own random stream."""
         self._fit_generator = self._generator()
         self._forward_is_random = self._module_draws_random_numbers()
+        data_parallel = self._data_parallel
+        if data_parallel is not None:
+            data_parallel.wrap(self.module_)
         try:
             NeuralNet.partial_fit(self, dataset, None, epochs=epochs, **fit_params)
+            if data_parallel is not None:
+                data_parallel.synchronize(self.module_)  # every rank holds rank 0's model
         except TrainingDivergedError:
             self._reset_fitted_state()  # never leave a model that silently predicts garbage
             raise
@@ -286,6 +323,8 @@ class TrainingCore(NeuralNet):
                 self.torch_rng_state_ = self._fit_generator.get_state()
             self._fit_generator = None
             self._forward_is_random = False
+            if data_parallel is not None:
+                data_parallel.release()
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """Run skorch's epoch loop on a fitted estimator; ``X`` and ``y`` as in :meth:`fit`.
@@ -435,16 +474,40 @@ class TrainingCore(NeuralNet):
         return self
 
     def notify(self, method_name, **cb_kwargs):
+        data_parallel = self._data_parallel
+        if data_parallel is not None and method_name == "on_epoch_end":
+            # The stopping callbacks decide once: every rank stops if one does.
+            stop = False
+            try:
+                self._notify(method_name, cb_kwargs)
+            except KeyboardInterrupt:
+                stop = True
+            if data_parallel.any(stop):
+                raise KeyboardInterrupt
+            return
+        if data_parallel is not None and method_name == "on_grad_computed":
+            data_parallel.forget_unused_gradients()  # before clipping reads them
+        if data_parallel is not None and method_name == "on_batch_end":
+            X = cb_kwargs["batch"][0]
+            if isinstance(X, Mapping) and GLOBAL_SIZE in X:  # a slice: the global batch counts
+                self.history[-1]["batches"][-1]["train_batch_size"] = int(X[GLOBAL_SIZE][0])
+        self._notify(method_name, cb_kwargs)
+
+    def _notify(self, method_name, cb_kwargs):
         # skorch's BatchScoring scores predict (the user's labels or units) against the
         # batch's targets: it gets them in the user's form; the other callbacks, encoded.
         batch = cb_kwargs.get("batch")
-        if method_name != "on_batch_end" or batch is None or batch[1] is None:
+        decode = method_name == "on_batch_end" and batch is not None and batch[1] is not None
+        callbacks = self.callbacks_
+        if self._data_parallel is not None:  # only rank 0 prints and writes files
+            callbacks = [(n, cb) for n, cb in callbacks if self._data_parallel.runs(cb)]
+        elif not decode:
             return super().notify(method_name, **cb_kwargs)
         decoded = None
         getattr(self, method_name)(self, **cb_kwargs)
-        for _, callback in self.callbacks_:
+        for _, callback in callbacks:
             kwargs = cb_kwargs
-            if isinstance(callback, BatchScoring):
+            if decode and isinstance(callback, BatchScoring):
                 if decoded is None:
                     decoded = (batch[0], self._targets_in_user_form(batch[1].cpu()))
                 kwargs = {**cb_kwargs, "batch": decoded}
@@ -530,20 +593,40 @@ class TrainingCore(NeuralNet):
         super()._set_training(training)
 
     def infer(self, x, **fit_params):
-        # A batch's sample weights go to the loss, never to the module.
-        if isinstance(x, Mapping) and SAMPLE_WEIGHT in x:
-            x = {key: value for key, value in x.items() if key != SAMPLE_WEIGHT}
-        if not (self._forward_is_random and self.module_.training):
-            return self._forward(x, **fit_params)
-        # Dropout and any other randomness inside the module: from the fit's own stream.
-        with seeded_global_generator(next_seed(self._fit_generator), self.device):
-            return self._forward(x, **fit_params)
+        # A batch's sample weights (and a data-parallel slice's loss scale) go to the loss,
+        # never to the module.
+        if isinstance(x, Mapping) and not _LOSS_KEYS.isdisjoint(x):
+            x = {key: value for key, value in x.items() if key not in _LOSS_KEYS}
+        training = self.module_.training
+        data_parallel = self._data_parallel if training else None
+        # A data-parallel training forward runs through DDP, which averages the gradients.
+        with nullcontext() if data_parallel is None else data_parallel.forward_through_ddp(self):
+            if not (self._forward_is_random and training):
+                return self._forward(x, **fit_params)
+            # Dropout and any other randomness inside the module: from the fit's own stream
+            # (each rank draws its own rows' masks).
+            seed = next_seed(self._fit_generator)
+            if data_parallel is not None:
+                seed = data_parallel.rank_seed(seed)
+            with seeded_global_generator(seed, self.device):
+                return self._forward(x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         weights = X.get(SAMPLE_WEIGHT) if isinstance(X, Mapping) else None
         # Validation outputs come from the float64 evaluation head; the loss is float32.
         y_pred, y_true = self._loss_terms(y_pred.float(), to_tensor(y_true, device=self.device), X)
-        return self._loss(y_pred, y_true, weights)
+        loss = self._loss(y_pred, y_true, weights)
+        scale = DataParallel.loss_scale(X) if training else None
+        if scale is not None:  # a rank's slice of a global batch (sklearn_rnn._base._distributed)
+            loss = loss * scale.to(loss.device, loss.dtype)
+            loss = self._data_parallel.prepare_backward(loss)
+        return loss
+
+    def train_step(self, batch, **fit_params):
+        step = super().train_step(batch, **fit_params)
+        if self._data_parallel is not None:  # the history and the guard see the global loss
+            step["loss"] = self._data_parallel.global_loss(step["loss"])
+        return step
 
     def _module_draws_random_numbers(self) -> bool:
         """Whether a training forward pass draws random numbers (a custom module may)."""
@@ -557,7 +640,10 @@ class TrainingCore(NeuralNet):
         )
 
     def get_iterator(self, dataset, training=False):
-        return self._training_batches(dataset, self._fit_generator if training else None)
+        batches = self._training_batches(dataset, self._fit_generator if training else None)
+        if training and self._data_parallel is not None:  # this rank's slice of each batch
+            return self._data_parallel.shard(batches, dataset, self._loss_mass)
+        return batches
 
     def get_dataset(self, X, y=None):
         if isinstance(X, torch.utils.data.Dataset):  # one of ours, encoded
@@ -638,6 +724,8 @@ class TrainingCore(NeuralNet):
             they disagree (needs onnxruntime).
         """
         check_is_fitted(self)
+        if not writes_files(self):
+            return  # a data-parallel script: rank 0 writes the file
         from sklearn_rnn.serving import export_onnx  # needs the onnx extra
 
         export_onnx(self, path, check=check)
@@ -646,7 +734,8 @@ class TrainingCore(NeuralNet):
         """Save the fitted estimator to ``path`` without pickle (safetensors + JSON).
 
         Reload it with :func:`sklearn_rnn.load`; loading such a file cannot run code.
-        See :func:`sklearn_rnn.persistence.save` for what is stored.
+        See :func:`sklearn_rnn.persistence.save` for what is stored. In a data-parallel
+        script (an initialized process group of several processes) only rank 0 writes.
 
         Parameters
         ----------
@@ -654,6 +743,8 @@ class TrainingCore(NeuralNet):
             The file to write (suggested suffix ``.sklearn_rnn``).
         """
         check_is_fitted(self)
+        if not writes_files(self):
+            return  # a data-parallel script: rank 0 writes the file
         # Imported here: persistence imports the estimators, never the reverse.
         from sklearn_rnn.persistence import save
 

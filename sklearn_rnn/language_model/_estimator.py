@@ -93,6 +93,7 @@ class RNNLanguageModel(TrainingCore):
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())

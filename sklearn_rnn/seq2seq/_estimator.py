@@ -205,6 +205,7 @@ class RNNSeq2Seq(SequenceEstimator):
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())

@@ -1,0 +1,252 @@
+"""Data-parallel fit over torch.distributed: two gloo processes on this CPU.
+
+One group of two processes (``torch.multiprocessing``) is started once for the module; each
+runs every case below as a ``torchrun`` script would (same estimator, same ``X, y``) and
+writes what it fitted. The tests compare the two ranks with each other and with a fit in
+this process alone on the same data: the global batches are the same, so the parameters
+agree to float tolerance.
+"""
+
+import contextlib
+import io
+import time
+
+import numpy as np
+import pytest
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+
+from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
+from sklearn_rnn.exceptions import TrainingDivergedError
+
+pytestmark = pytest.mark.skipif(not dist.is_available(), reason="torch.distributed missing")
+
+WORLD_SIZE = 2
+TINY = dict(hidden_size=8, random_state=0)
+
+
+def _texts(n=101):
+    rng = np.random.RandomState(0)
+    words = "good bad film plot actor great awful fine dull".split()
+    X = [" ".join(rng.choice(words, rng.randint(1, 12))) for _ in range(n)]
+    return X, np.array(["good" in x for x in X]).astype(int), rng.rand(n)
+
+
+def _series(n):
+    rng = np.random.RandomState(1)
+    X = [rng.randn(k, 2).astype(np.float32) for k in rng.randint(2, 20, n)]
+    return X, np.array([x.sum() for x in X])
+
+
+def _tags():
+    rng = np.random.RandomState(2)
+    X = [list(rng.choice(list("abcde"), rng.randint(1, 9))) for _ in range(45)]
+    return X, [[t.upper() if t in "ab" else "O" for t in x] for x in X]
+
+
+def _case(name):
+    """(estimator, fit arguments) of each case; dropout off, so ranks draw no masks."""
+    if name == "weighted classifier":
+        # 101 texts in batches of 16: a last batch of 5; class and sample weights, whose
+        # denominators must be the global batch's.
+        X, y, w = _texts()
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=3,
+                            class_weight="balanced", early_stopping=False)  # fmt: skip
+        return clf, dict(X=X, y=y, sample_weight=w)
+    if name == "sparse embeddings":
+        # SparseAdam's row gradients go through DDP as sparse tensors (gloo).
+        X, y, _ = _texts()
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=2,
+                            sparse_embeddings=True, early_stopping=False)  # fmt: skip
+        return clf, dict(X=X, y=y)
+    if name == "last batch of one":
+        # 17 series in batches of 8: rank 1 has no row of the last batch.
+        X, y = _series(17)
+        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=3, early_stopping=False)
+        return reg, dict(X=X, y=y)
+    if name == "crf tagger":
+        # Some batches hold only one-step sequences, whose loss leaves the CRF's
+        # transitions out: the ranks' gradient buckets must still match.
+        X, y = _tags()
+        tagger = RNNTagger(**TINY, embedding_dim=8, dropout=0.0, word_dropout=0.0, crf=True,
+                           batch_size=8, max_epochs=3, early_stopping=False)  # fmt: skip
+        return tagger, dict(X=X, y=y)
+    if name == "seq2seq":
+        rng = np.random.RandomState(3)
+        X = ["".join(rng.choice(list("abc"), rng.randint(1, 6))) for _ in range(40)]
+        model = RNNSeq2Seq(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=2,
+                           early_stopping=False)  # fmt: skip
+        return model, dict(X=X, y=[x[::-1] for x in X])
+    if name == "language model":
+        # 3 streams over 2 ranks: rows 0 and 2 on rank 0, row 1 on rank 1.
+        text = "".join(np.random.RandomState(4).choice(list("abcd \n"), 2000))
+        lm = RNNLanguageModel(**TINY, embedding_dim=8, dropout=0.0, batch_size=3, bptt=25,
+                              max_epochs=2)  # fmt: skip
+        return lm, dict(X=text)
+    if name == "early stopping":
+        # Labels unrelated to the texts: the validation loss soon stops improving.
+        X, _, _ = _texts(120)
+        y = np.random.RandomState(5).randint(0, 2, len(X))
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=40,
+                            lr=0.05, early_stopping=True, patience=2, verbose=1)  # fmt: skip
+        return clf, dict(X=X, y=y)
+    if name == "diverging":
+        # One target overflows the squared error of its rank's slice only.
+        X, y = _series(20)
+        y[3] = 3e38
+        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=2, scale_target=False,
+                           early_stopping=False)  # fmt: skip
+        return reg, dict(X=X, y=y)
+    if name == "different data":
+        X, y = _series(20 + (dist.get_rank() if dist.is_initialized() else 0))
+        return RNNRegressor(**TINY, max_epochs=1), dict(X=X, y=y)
+    if name == "alone":
+        X, y = _series(20)
+        return RNNRegressor(**TINY, max_epochs=2, distributed=False), dict(X=X, y=y)
+    raise KeyError(name)
+
+
+CASES = [
+    "weighted classifier",
+    "sparse embeddings",
+    "last batch of one",
+    "crf tagger",
+    "seq2seq",
+    "language model",
+    "early stopping",
+    "diverging",
+    "different data",
+    "alone",
+]
+
+
+def _fit(name):
+    estimator, data = _case(name)
+    return estimator.fit(**data)
+
+
+def _summary(estimator, printed=""):
+    return {
+        "state": {k: v.clone() for k, v in estimator.module_.state_dict().items()},
+        "train_loss": [float(v) for v in estimator.history[:, "train_loss"]],
+        "epochs": len(estimator.history),
+        "printed": printed,
+    }
+
+
+def _worker(rank, folder):
+    torch.set_num_threads(1)
+    dist.init_process_group(
+        "gloo", init_method=f"file://{folder}/store", rank=rank, world_size=WORLD_SIZE
+    )
+    results = {}
+    for name in CASES:
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                estimator = _fit(name)
+        except (TrainingDivergedError, ValueError) as error:
+            results[name] = {"error": str(error)}
+            continue
+        results[name] = _summary(estimator, out.getvalue())
+        if name == "early stopping":
+            estimator.save(f"{folder}/model-of-rank-{rank}.sklearn_rnn")
+    torch.save(results, f"{folder}/rank-{rank}.pt")
+    dist.destroy_process_group()
+
+
+@pytest.fixture(scope="module")
+def ranks(tmp_path_factory):
+    """What each of the two ranks fitted, case by case (the group runs once per module)."""
+    folder = tmp_path_factory.mktemp("distributed")
+    context = mp.spawn(_worker, args=(str(folder),), nprocs=WORLD_SIZE, join=False)
+    deadline = time.monotonic() + 600
+    while not context.join(timeout=2):
+        if time.monotonic() > deadline:  # a rank waits on a collective the other never joins
+            for process in context.processes:
+                process.kill()
+            pytest.fail("the data-parallel fits did not finish: a rank hung")
+    results = [torch.load(folder / f"rank-{r}.pt", weights_only=False) for r in range(2)]
+    return results, folder
+
+
+def _assert_states_close(a, b, atol):
+    assert a.keys() == b.keys()
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=0, atol=atol, msg=key)
+
+
+@pytest.mark.parametrize("name", CASES[:6])
+def test_two_ranks_train_the_single_process_model(ranks, name):
+    (rank0, rank1), _ = ranks
+    # Every rank ends with the same model ...
+    for key, value in rank0[name]["state"].items():
+        assert torch.equal(value, rank1[name]["state"][key]), key
+    # ... the model of one process on the same global batches, up to float rounding
+    alone = _summary(_fit(name))
+    _assert_states_close(rank0[name]["state"], alone["state"], atol=1e-5)
+    # and both record the global batches' loss.
+    np.testing.assert_allclose(rank0[name]["train_loss"], alone["train_loss"], rtol=1e-5)
+    assert rank1[name]["train_loss"] == rank0[name]["train_loss"]
+    assert rank0[name]["epochs"] == alone["epochs"] >= 2
+
+
+def test_early_stopping_stops_every_rank_at_the_same_epoch(ranks):
+    (rank0, rank1), _ = ranks
+    alone = _fit("early stopping")
+    epochs = rank0["early stopping"]["epochs"]
+    assert epochs == rank1["early stopping"]["epochs"] == len(alone.history) < 40
+    for key, value in rank0["early stopping"]["state"].items():
+        assert torch.equal(value, rank1["early stopping"]["state"][key]), key
+
+
+def test_divergence_guard_stops_every_rank_at_the_same_batch(ranks):
+    (rank0, rank1), _ = ranks
+    with pytest.raises(TrainingDivergedError) as alone:
+        _fit("diverging")
+    # Only one rank's slice held the overflowing sample; both raise, as one process does.
+    assert rank0["diverging"]["error"] == rank1["diverging"]["error"] == str(alone.value)
+
+
+def test_ranks_with_different_data_fail_alike(ranks):
+    (rank0, rank1), _ = ranks
+    # A clear error on every rank (not a hang, nor two different models).
+    assert rank0["different data"]["error"] == rank1["different data"]["error"]
+    assert "samples differ between ranks" in rank0["different data"]["error"]
+
+
+def test_only_rank_zero_prints_and_writes(ranks):
+    (rank0, rank1), folder = ranks
+    assert "valid_loss" in rank0["early stopping"]["printed"]  # verbose=1: the epoch table
+    assert rank1["early stopping"]["printed"] == ""
+    assert (folder / "model-of-rank-0.sklearn_rnn").is_file()
+    assert not (folder / "model-of-rank-1.sklearn_rnn").exists()
+
+
+def test_distributed_false_fits_alone_in_a_group(ranks):
+    (rank0, rank1), _ = ranks
+    alone = _summary(_fit("alone"))
+    for rank in (rank0, rank1):
+        for key, value in alone["state"].items():
+            assert torch.equal(rank["alone"]["state"][key], value), key
+
+
+def test_distributed_true_needs_a_process_group():
+    X, y = _series(10)
+    with pytest.raises(ValueError, match="'distributed'.*init_process_group"):
+        RNNRegressor(**TINY, max_epochs=1, distributed=True).fit(X, y)
+    with pytest.raises(ValueError, match="'distributed'"):
+        RNNRegressor(distributed="yes").fit(X, y)
+
+
+def test_distributed_example_runs_alone(load_script, data_dir, capsys):
+    # Started with plain python, the example joins no group and fits in this process.
+    results = load_script("examples/distributed_training.py").main(
+        ["--data-dir", str(data_dir), "--limit", "300", "--max-epochs", "1",
+         "--train-chars", "20000"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"test accuracy {results['mr']['accuracy']:.3f}" in out
+    assert f"held-out {results['shakespeare']['bits_per_char']:.3f} bits/char" in out
+    assert "1 process(es)" in out and results["mr"]["epochs"] == 1
