@@ -1,4 +1,5 @@
-"""The networks: input layer, recurrent core, pooling, output head, CRF, convolution branch.
+"""The networks: input layer, recurrent core, pooling, output head, CRF, convolution branch,
+wide n-gram branch.
 
 These are plain :class:`torch.nn.Module` classes. The estimators build them from what their
 encoders learned; a user can pass one (or their own) as ``module``.
@@ -14,6 +15,7 @@ from sklearn_rnn.nn._networks import (
     SequenceModel,
     TaggerModel,
 )
+from sklearn_rnn.nn._wide import WideNgrams
 
 __all__ = [
     "ConvBranch",
@@ -24,4 +26,5 @@ __all__ = [
     "RNNCore",
     "SequenceModel",
     "TaggerModel",
+    "WideNgrams",
 ]
