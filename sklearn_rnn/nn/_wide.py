@@ -75,13 +75,12 @@ class WideNgrams(nn.Module):
         # inputs: (B, T) ids; lengths: (B,) -> (B, n_outputs)
         steps = torch.arange(inputs.shape[1], device=inputs.device)
         mask = steps[None, :] < lengths[:, None]  # (B, T)
-        # float64 at inference: a sequence's sum does not depend on its padded length.
+        # float64 at inference, as OutputHead: a sequence's sum does not depend on its batch.
         dtype = torch.float32 if self.training else torch.float64
-        weight = self.weight.to(dtype)
-        total = (weight[inputs] * mask[:, :, None]).sum(1)  # (B, C)
+        total = (self.weight[inputs].to(dtype) * mask[:, :, None]).sum(1)  # (B, C)
         count = lengths.to(dtype)
-        if self.ngrams >= 2 and inputs.shape[1] > 1:
-            pairs = pair_ids(inputs, self.n_ids)  # (B, T - 1)
-            total = total + (weight[pairs] * mask[:, 1:, None]).sum(1)
+        if self.ngrams >= 2:
+            pairs = pair_ids(inputs, self.n_ids)  # (B, T - 1); pair t ends at step t + 1
+            total = total + (self.weight[pairs].to(dtype) * mask[:, 1:, None]).sum(1)
             count = count + (lengths - 1).to(dtype)
         return total / count.sqrt()[:, None]
