@@ -1,8 +1,9 @@
 """Text defaults against TF-IDF + LogisticRegression on MR and Subj, 10-fold CV, one run.
 
 Per dataset and fold, in the same process and on the same split: ``RNNClassifier()``
-(the defaults), ``RNNClassifier(**BEFORE_28)`` (the defaults before the wide n-gram branch
-of issue #28, for the fit-time and accuracy comparison), and the two baselines a
+(the defaults), on MR ``RNNClassifier(**BEFORE_28)`` too (the defaults before the wide
+n-gram branch of issue #28, for the fit-time and accuracy comparison; on Subj as well with
+``--before-everywhere``), and the two baselines a
 scikit-learn user fits first, TF-IDF word unigrams and unigrams + bigrams under
 ``LogisticRegression()``. Accuracy (mean ± standard deviation over the folds) and mean
 fit seconds per fold.
@@ -86,22 +87,36 @@ def load_subj(path) -> tuple[list[str], np.ndarray]:
     return load_labeled_sentences(path / "subj.all" if path.is_dir() else path)
 
 
-def cross_validate(name, texts, labels, arms, folds, report):
-    """Fit and score every arm on each of the first ``folds`` folds; fill ``report``."""
-    texts = np.asarray(texts, dtype=object)
-    splits = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, labels))
-    result = report.setdefault(name, {arm: {"accuracy": [], "fit_seconds": []} for arm in arms})
-    for i, (train, test) in enumerate(splits[:folds]):
-        for arm in arms:
-            model = ARMS[arm](i)
-            start = time.perf_counter()
-            model.fit(list(texts[train]), labels[train])
-            seconds = time.perf_counter() - start
-            result[arm]["accuracy"].append(float(model.score(list(texts[test]), labels[test])))
-            result[arm]["fit_seconds"].append(seconds)
-        line = ", ".join(f"{arm} {result[arm]['accuracy'][-1]:.4f}" for arm in arms)
-        print(f"  {name} fold {i + 1}/{folds}: {line}", flush=True)
-        yield
+def cross_validate(datasets, arms, folds, report):
+    """Fit and score every arm of every dataset, fold after fold; fill ``report``.
+
+    Folds alternate between the datasets (MR fold 1, Subj fold 1, MR fold 2, ...), so a
+    run cut short holds as many folds of each. Yields after each dataset's fold.
+    """
+    splits = {}
+    for name, (texts, labels) in datasets.items():
+        texts = np.asarray(texts, dtype=object)
+        folds_of = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, labels))
+        splits[name] = (texts, labels, folds_of)
+        report[name] = {arm: {"accuracy": [], "fit_seconds": []} for arm in arms[name]}
+    for i in range(folds):
+        for name, (texts, labels, folds_of) in splits.items():
+            train, test = folds_of[i]
+            result = report[name]
+            for arm in arms[name]:
+                model = ARMS[arm](i)
+                start = time.perf_counter()
+                model.fit(list(texts[train]), labels[train])
+                seconds = time.perf_counter() - start
+                accuracy = float(model.score(list(texts[test]), labels[test]))
+                result[arm]["accuracy"].append(accuracy)
+                result[arm]["fit_seconds"].append(seconds)
+            line = ", ".join(
+                f"{arm} {r['accuracy'][-1]:.4f} ({r['fit_seconds'][-1]:.0f} s)"
+                for arm, r in result.items()
+            )
+            print(f"  {name} fold {i + 1}/{folds}: {line}", flush=True)
+            yield
 
 
 def table(report) -> str:
@@ -124,24 +139,31 @@ def main(argv=None) -> dict:
     parser.add_argument("--subj", help="Subj's subj.all (or its folder)")
     parser.add_argument("--folds", type=int, default=10, help="the first K of 10 folds")
     parser.add_argument("--arms", nargs="+", choices=list(ARM_GROUPS), default=list(ARM_GROUPS))
+    parser.add_argument(
+        "--before-everywhere",
+        action="store_true",
+        help="fit the defaults before #28 on Subj too (default: on MR only)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", help="write the results here (after every fold)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    arms = [arm for group in args.arms for arm in ARM_GROUPS[group]]
+    chosen = [arm for group in args.arms for arm in ARM_GROUPS[group]]
     print(
         f"# torch {torch.__version__}, {args.threads} thread(s), {platform.processor() or ''}",
         flush=True,
     )
+    loaders = {"MR": (args.mr, load_mr), "Subj": (args.subj, load_subj)}
+    datasets = {name: load(path) for name, (path, load) in loaders.items() if path is not None}
+    # The defaults before #28 are the fit-time reference, measured on MR.
+    before = set(datasets) if args.before_everywhere else {"MR"}
+    arms = {
+        name: [arm for arm in chosen if arm != "before #28" or name in before] for name in datasets
+    }
     report: dict = {}
-    datasets = [(n, p, f) for n, p, f in (("MR", args.mr, load_mr), ("Subj", args.subj, load_subj))]
-    for name, path, loader in datasets:
-        if path is None:
-            continue
-        texts, labels = loader(path)
-        for _ in cross_validate(name, texts, labels, arms, args.folds, report):
-            if args.json:
-                Path(args.json).write_text(json.dumps(report, indent=1))
+    for _ in cross_validate(datasets, arms, args.folds, report):
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=1))
     print(table(report), flush=True)
     return report
 
