@@ -4,8 +4,9 @@ Token input (text, token lists, id lists) and numeric series want different netw
 embeddings of tens of thousands of words need dropout, while a few dozen standardized
 series need none (it would erase their only feature) but gain from convolutions that
 see local shapes beside the recurrent layers (measured on GunPoint, ItalyPowerDemand
-and BasicMotions; ``benchmarks/baselines.py``). ``"auto"`` picks the row of the
-input's kind.
+and BasicMotions; ``benchmarks/baselines.py``); text gains from a linear model over
+its word and word-pair counts beside the recurrent layers (``wide_ngrams``: MR and
+Subj, ``benchmarks/text.py``). ``"auto"`` picks the row of the input's kind.
 """
 
 from __future__ import annotations
