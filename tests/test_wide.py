@@ -128,3 +128,27 @@ def test_load_labeled_sentences(tmp_path):
     path.write_text("1 fine\n0\n")
     with pytest.raises(ValueError, match="subj.all.*label sentence"):
         load_labeled_sentences(path)
+
+
+def test_text_benchmark_runs_every_arm_and_reports(load_script, tmp_path, capsys):
+    module = load_script("benchmarks/text.py")
+    mr, subj = tmp_path / "MR", tmp_path / "subj.all"
+    mr.mkdir()
+    good, bad = ["a great film", "truly wonderful acting"] * 10, ["a dull film", "awful"] * 10
+    (mr / "rt-polarity.pos").write_text("\n".join(good) + "\n")
+    (mr / "rt-polarity.neg").write_text("\n".join(bad) + "\n")
+    subj.write_text("".join(f"1 {t}\n0 {u}\n" for t, u in zip(good, bad, strict=True)))
+    module.ARMS["defaults"] = lambda seed: RNNClassifier(**{**TINY, "random_state": seed})
+    module.ARMS["before #28"] = lambda seed: RNNClassifier(
+        **{**TINY, "random_state": seed, **module.BEFORE_28}
+    )
+    report = module.main(["--mr", str(mr), "--subj", str(subj), "--folds", "1"])
+    assert list(report["MR"]) == [
+        "defaults",
+        "before #28",
+        "TF-IDF + LR",
+        "TF-IDF (1-2 grams) + LR",
+    ]
+    assert "before #28" not in report["Subj"]  # the fit-time reference runs on MR only
+    assert all(len(r["accuracy"]) == 1 for arms in report.values() for r in arms.values())
+    assert "Subj   TF-IDF + LR" in capsys.readouterr().out
