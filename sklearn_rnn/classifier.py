@@ -60,7 +60,7 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
 class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimator):
     _parameter_constraints: dict = {
         name: _parameters.HYPERPARAMETER_CHECKS[name]
-        for name in ("pooling", "conv_blocks", "class_weight")
+        for name in ("pooling", "conv_blocks", "wide_ngrams", "class_weight")
     }
     # Composed after the class: the parameters are read from __init__'s signature.
 
@@ -80,6 +80,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         single_bias: bool = False,
         pooling: str = "auto",
         conv_blocks="auto",
+        wide_ngrams: int | str | None = "auto",
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
@@ -199,6 +200,10 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         if self._multilabel:
             return targets.numpy().astype(self.target_encoder_.indicator_dtype_)
         return self.classes_[targets.numpy()]
+
+    def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
+        # The wide n-gram branch is the classifier's (token input; sklearn_rnn.nn._wide).
+        return super()._build_module(data_kwargs, {"wide_ngrams": self.wide_ngrams_, **kwargs})
 
     # -- prediction ---------------------------------------------------------------------
 

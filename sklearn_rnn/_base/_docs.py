@@ -80,6 +80,17 @@ PARAMETERS: dict[str, tuple[str, str]] = {
             "for text, token and id input."
         ),
     ),
+    "wide_ngrams": (
+        '{1, 2}, None or "auto"',
+        (
+            "Token input: add a linear model over each sequence's words (1), or words and\n"
+            "adjacent word pairs (2, hashed into 2**18 buckets), to the network's outputs,\n"
+            "trained with it (Wide & Deep, Cheng et al., 2016): the which-words-occur signal\n"
+            "that a linear bag-of-n-grams model learns well from a few thousand sentences.\n"
+            'None: the recurrent network only. ``"auto"``: 2 for text, token and id input,\n'
+            "None for numeric series (``benchmarks/text.py``)."
+        ),
+    ),
     "embedding_dim": (
         "int",
         ("Size of the token embeddings (text, token and id inputs)."),

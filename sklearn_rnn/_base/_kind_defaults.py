@@ -4,8 +4,9 @@ Token input (text, token lists, id lists) and numeric series want different netw
 embeddings of tens of thousands of words need dropout, while a few dozen standardized
 series need none (it would erase their only feature) but gain from convolutions that
 see local shapes beside the recurrent layers (measured on GunPoint, ItalyPowerDemand
-and BasicMotions; ``benchmarks/baselines.py``). ``"auto"`` picks the row of the
-input's kind.
+and BasicMotions; ``benchmarks/baselines.py``); text gains from a linear model over
+its word and word-pair counts beside the recurrent layers (``wide_ngrams``: MR and
+Subj, ``benchmarks/text.py``). ``"auto"`` picks the row of the input's kind.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ KIND_DEFAULTS = {
         "conv_blocks": None,
         # Measured worse with cosine: EWT 0.942 against 0.949, MR's first two folds -1 point.
         "lr_schedule": "constant",
+        "wide_ngrams": 2,  # sklearn_rnn.nn._wide; benchmarks/text.py
     },
     "numeric": {
         "hidden_size": 64,
@@ -31,12 +33,13 @@ KIND_DEFAULTS = {
         "pooling": "max",
         "conv_blocks": FCN_BLOCKS,
         "lr_schedule": "cosine",  # GunPoint 0.967 -> 1.000, airline MAE 37.3 -> 33.4
+        "wide_ngrams": None,  # no words to count
     },
 }
 
 #: The hyperparameters whose ``"auto"`` is their kind's row (``lr_schedule`` has more
 #: rules: :func:`sklearn_rnn._base._training_budget.resolve_lr_schedule`).
-KIND_DEPENDENT = ("hidden_size", "dropout", "lr", "pooling", "conv_blocks")
+KIND_DEPENDENT = ("hidden_size", "dropout", "lr", "pooling", "conv_blocks", "wide_ngrams")
 
 
 #: The regressor's table: no convolutions on series. On airline's sliding windows they

@@ -71,6 +71,11 @@ def _auto_or(check_other):
     return check
 
 
+def _wide_ngrams(value):
+    """None, 1 (words) or 2 (words and word pairs); not True, not 2.0."""
+    return value is None or (_is_integer(value) and value in (1, 2)), "1, 2 or None"
+
+
 def _conv_blocks(value):
     """None, or a non-empty sequence of (filters, width) pairs of ints >= 1."""
 
@@ -161,6 +166,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "dropout": _auto_or(real_in(0.0, 1.0, high_inclusive=False)),
     "pooling": _one_of("auto", "last", "mean", "max"),
     "conv_blocks": _auto_or(_conv_blocks),
+    "wide_ngrams": _auto_or(_wide_ngrams),
     "embedding_dim": int_at_least(1),
     "tokenizer": _tokenizer,
     "lowercase": _bool(),

@@ -39,7 +39,8 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
         -------
         ndarray of shape (n_samples, n_features_out)
             The float64 features (the network's float32 values, exactly); ``module_.head``
-            applied to them gives the logits (classifier) or scaled predictions (regressor).
+            applied to them gives the logits (classifier) or scaled predictions (regressor),
+            to which a classifier's wide n-gram branch (``wide_ngrams``, text) adds its scores.
 
         Examples
         --------

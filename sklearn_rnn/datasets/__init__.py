@@ -2,8 +2,8 @@
 
 Every reader returns what the estimators take directly:
 
-- :func:`load_polarity`, :func:`load_tsv_sentences`: ``(texts, labels)`` for
-  ``RNNClassifier``;
+- :func:`load_polarity`, :func:`load_labeled_sentences`, :func:`load_tsv_sentences`:
+  ``(texts, labels)`` for ``RNNClassifier``;
 - :func:`load_ts`: ``(X, y)`` with X a ragged list of ``(T_i, n_dims)`` arrays or one
   ``(n, T, n_dims)`` array, for ``RNNClassifier`` or ``RNNRegressor``;
 - :func:`load_series_csv`: a date-indexed ``pd.Series``, to cut into windows with
@@ -47,6 +47,7 @@ from sklearn_rnn.datasets._series_readers import load_series_csv, load_ts
 from sklearn_rnn.datasets._text_readers import (
     load_conll2003,
     load_conllu,
+    load_labeled_sentences,
     load_polarity,
     load_tsv_sentences,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "load_cmudict",
     "load_conll2003",
     "load_conllu",
+    "load_labeled_sentences",
     "load_m4",
     "load_polarity",
     "load_pronunciation_tsv",

@@ -1,4 +1,5 @@
-"""Readers of text formats: sentence polarity files, SST-2-style TSV, CoNLL-U, CoNLL-2003.
+"""Readers of text formats: sentence polarity files, ``label sentence`` lines, SST-2-style TSV,
+CoNLL-U, CoNLL-2003.
 
 They return ``(texts, labels)`` for ``RNNClassifier`` or ``(sentences, tags)`` for
 ``RNNTagger``; malformed files raise :class:`ValueError` naming the file and the line.
@@ -97,6 +98,59 @@ def load_polarity(
     neg = _read_sentences(neg_path, encoding, errors)
     labels = np.concatenate([np.ones(len(pos), dtype=np.int64), np.zeros(len(neg), np.int64)])
     return pos + neg, labels
+
+
+def load_labeled_sentences(
+    path: StrPath, encoding: str | None = None, errors: str = "strict"
+) -> tuple[list[str], np.ndarray]:
+    """Load one labelled sentence per line, the label first: ``label<SPACE>sentence``.
+
+    The format of the sentence-classification files of Kim (2014)'s experiments (Subj's
+    ``subj.all``, and the same layout for MR, CR, MPQA and TREC): the label is the line's
+    first whitespace-separated field, the sentence the rest.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    encoding : str or None, default=None
+        Text encoding. ``None`` reads the file as UTF-8 when it is valid UTF-8 and otherwise
+        as cp1252 (``subj.all`` holds Latin-1 bytes such as 0xe9, "é").
+    errors : str, default="strict"
+        How undecodable bytes are handled, as in :meth:`bytes.decode`.
+
+    Returns
+    -------
+    texts : list of str
+        One sentence per non-blank line, surrounding whitespace stripped.
+    labels : ndarray of shape (n_sentences,)
+        The labels: int64 if every label is an integer, float64 if every label is a
+        number, else the label strings.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_rnn.datasets import load_labeled_sentences
+    >>> path = Path(tempfile.mkdtemp()) / "subj.all"
+    >>> text = "1 a clich\\xe9d , tired film \\n0 he moves to paris .\\n"
+    >>> _ = path.write_bytes(text.encode("cp1252"))
+    >>> texts, labels = load_labeled_sentences(path)
+    >>> texts, labels.tolist()
+    (['a clichéd , tired film', 'he moves to paris .'], [1, 0])
+    """
+    lines = _read_sentences(path, encoding, errors)  # stripped, blank lines skipped
+    texts, raw_labels = [], []
+    for line in lines:
+        fields = line.split(maxsplit=1)
+        if len(fields) != 2:
+            raise ValueError(
+                f"{path}: expected 'label sentence' on every line, got {line[:60]!r} "
+                "(a label without a sentence)"
+            )
+        raw_labels.append(fields[0])
+        texts.append(fields[1].strip())
+    return texts, _coerce_labels(raw_labels)
 
 
 def load_tsv_sentences(

@@ -8,9 +8,10 @@ import torch
 from torch import nn
 
 from sklearn_rnn.nn._networks import OutputHead
+from sklearn_rnn.nn._wide import WideNgrams
 
 # Layers worth a row; containers and parameter-free helpers (dropout, pooling) are skipped.
-_LAYER_TYPES = (nn.Embedding, nn.RNNBase, nn.Linear, nn.Conv1d, nn.BatchNorm1d)
+_LAYER_TYPES = (nn.Embedding, nn.RNNBase, nn.Linear, nn.Conv1d, nn.BatchNorm1d, WideNgrams)
 
 
 @dataclass

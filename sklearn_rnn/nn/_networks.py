@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn.nn._convolution import ConvBranch
+from sklearn_rnn.nn._wide import WideNgrams
 
 RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -312,6 +313,11 @@ class SequenceModel(nn.Module):
         ``(filters, width)`` of convolution blocks reading the input beside the core
         (``ConvBranch``); their mean over real steps (their
         step outputs, without pooling) joins the core's output. None: no convolutions.
+    wide_ngrams : {1, 2} or None
+        Token ids with pooling only: add the scores of a linear model over the
+        sequence's words (1) or words and word pairs (2) to the outputs
+        (:class:`~sklearn_rnn.nn.WideNgrams`), trained with the network. None: no wide
+        branch.
 
     Examples
     --------
@@ -336,6 +342,7 @@ class SequenceModel(nn.Module):
         single_bias: bool = False,
         sparse_embeddings: bool = False,
         conv_blocks=None,
+        wide_ngrams: int | None = None,
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout, sparse_embeddings)
@@ -352,6 +359,9 @@ class SequenceModel(nn.Module):
         self.conv = None if conv_blocks is None else ConvBranch(self.core.input_size, conv_blocks)
         features = self.core.output_size + (0 if self.conv is None else self.conv.output_size)
         self.head = OutputHead(features, n_outputs, dropout)
+        self.wide = None
+        if wide_ngrams is not None and n_ids is not None and pooling is not None:
+            self.wide = WideNgrams(n_ids, n_outputs, wide_ngrams)
 
     def forward(self, inputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)
@@ -362,7 +372,10 @@ class SequenceModel(nn.Module):
         if self.conv is not None:
             read = self.conv if self.pooling is not None else self.conv.step_features
             steps = torch.cat([steps, read(x, lengths)], dim=-1)  # (B, D + C) or (B, T, D + C)
-        return self.head(steps)  # (B, n_outputs), or (B, T, n_outputs) without pooling
+        outputs = self.head(steps)  # (B, n_outputs), or (B, T, n_outputs) without pooling
+        if self.wide is not None:
+            outputs = outputs + self.wide(inputs, lengths)  # (B, n_outputs)
+        return outputs
 
 
 class CharEncoder(nn.Module):

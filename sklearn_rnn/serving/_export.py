@@ -35,6 +35,7 @@ from sklearn_rnn.nn._networks import (
     SequenceModel,
     TaggerModel,
 )
+from sklearn_rnn.nn._wide import PAIR_BUCKETS, PAIR_MULTIPLIER, WideNgrams
 from sklearn_rnn.serving._format import METADATA_KEY, dump_metadata, encoder_state, target_state
 from sklearn_rnn.serving._graph import Direction, GraphBuilder, make_model
 
@@ -46,7 +47,7 @@ _KNOWN_PARAMETERS = frozenset(
     "max_vocab min_freq max_len standardize scale_target clip_grad_norm lr lr_schedule "
     "max_epochs batch_size optimizer early_stopping validation_fraction patience tol "
     "n_iter_no_change class_weight random_state device verbose progress_bar module callbacks "
-    "warm_start distributed "
+    "warm_start distributed wide_ngrams "
     "char_embedding_dim shape_embedding_dim word_dropout crf".split()
 )
 _TASKS = {"RNNClassifier": "classifier", "RNNRegressor": "regressor", "RNNTagger": "tagger"}
@@ -286,6 +287,7 @@ def _pooled_graph(builder, model, state, used, estimator):
             "pooling": Pooling,
             "conv": ConvBranch,
             "head": OutputHead,
+            "wide": WideNgrams,
         },
     )
     pooling = parts["pooling"].pooling
@@ -302,6 +304,11 @@ def _pooled_graph(builder, model, state, used, estimator):
         conv = builder.conv_blocks(x_tm, "lengths", _conv_blocks(parts["conv"], state, used))
         pooled = builder.op("Concat", [pooled, conv], axis=1)
     outputs = _head(builder, parts["head"], "head.", state, used, pooled)
+    if "wide" in parts:
+        wide = parts["wide"]
+        weight = _take(state, used, "wide.weight")
+        scores = builder.wide_ngrams(weight, wide.n_ids, wide.ngrams, PAIR_BUCKETS, PAIR_MULTIPLIER)
+        outputs = builder.op("Add", [outputs, scores])
     return inputs, (outputs, ["batch", int(estimator.n_outputs_)])
 
 

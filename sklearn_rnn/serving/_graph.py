@@ -141,6 +141,46 @@ class GraphBuilder:
             h = self.op("Mul", [self.op("Relu", [h]), mask])
         return self.pool("mean", self.op("Transpose", [h], perm=[2, 0, 1]), lengths)  # (T, B, C)
 
+    def wide_ngrams(
+        self, weight: np.ndarray, n_ids: int, ngrams: int, buckets: int, multiplier: int
+    ) -> str:
+        """The wide branch (:class:`~sklearn_rnn.nn.WideNgrams`): ``(B, C)`` float64 scores.
+
+        Reads the batch-major ``inputs`` and ``lengths``: the rows of each real step's
+        id, and with ``ngrams=2`` of each hashed pair of adjacent real ids, summed and
+        divided by the square root of their number.
+        """
+        table = self.const(weight.astype(np.float32), "wide_weight")
+        ids = "inputs"  # (B, T)
+        steps = self.op("Gather", [self.op("Shape", [ids]), self.const(np.array(1))])
+        positions = self.op("Range", [self.const(np.array(0)), steps, self.const(np.array(1))])
+        lengths = self.op("Unsqueeze", ["lengths", self.const(np.array([1]))])  # (B, 1)
+        mask = self.op("Less", [self.op("Unsqueeze", [positions, self.const([0])]), lengths])
+        mask = self.op("Cast", [mask], to=TensorProto.DOUBLE)
+        mask = self.op("Unsqueeze", [mask, self.const(np.array([2]))])  # (B, T, 1)
+
+        def masked_sum(rows: str, row_mask: str) -> str:  # (B, T', C) -> (B, C)
+            rows = self.op("Cast", [self.op("Gather", [table, rows])], to=TensorProto.DOUBLE)
+            masked = self.op("Mul", [rows, row_mask])
+            return self.op("ReduceSum", [masked, self.const(np.array([1]))], keepdims=0)
+
+        total = masked_sum(ids, mask)
+        count = self.op("Cast", ["lengths"], to=TensorProto.DOUBLE)  # (B,)
+        if ngrams >= 2:
+            one, last = self.const(np.array([1])), self.const(np.array([-1]))
+            end, zero = self.const(np.array([np.iinfo(np.int64).max])), self.const(np.array([0]))
+            first = self.op("Slice", [ids, zero, last, one])  # (B, T - 1)
+            second = self.op("Slice", [ids, one, end, one])
+            hashed = self.op("Mul", [first, self.const(np.array(multiplier, dtype=np.int64))])
+            hashed = self.op("Add", [hashed, second])
+            hashed = self.op("Mod", [hashed, self.const(np.array(buckets, dtype=np.int64))])
+            pairs = self.op("Add", [hashed, self.const(np.array(n_ids, dtype=np.int64))])
+            pair_mask = self.op("Slice", [mask, one, end, one])  # pair t ends at step t + 1
+            total = self.op("Add", [total, masked_sum(pairs, pair_mask)])
+            count = self.op("Sub", [self.op("Add", [count, count]), self.const(np.array(1.0))])
+        scale = self.op("Sqrt", [self.op("Unsqueeze", [count, self.const(np.array([1]))])])
+        return self.op("Div", [total, scale])
+
     def linear64(self, x: str, weight: np.ndarray, bias: np.ndarray) -> str:
         """``x @ weight.T + bias`` in float64 (the output head at inference)."""
         x = self.op("Cast", [x], to=TensorProto.DOUBLE)
