@@ -30,11 +30,15 @@ URL to download by hand and the path to save it at, for machines without interne
 from sklearn_rnn.datasets._cache import get_data_home
 from sklearn_rnn.datasets._fetchers import (
     AIRLINE_URL,
+    CMUDICT_URL,
     MOVIE_REVIEWS_URL,
+    TINY_SHAKESPEARE_URL,
     UCR_BASE_URL,
     UD_BASE_URL,
     fetch_airline,
+    fetch_cmudict,
     fetch_movie_reviews,
+    fetch_tiny_shakespeare,
     fetch_ucr,
     fetch_ud_treebank,
 )
@@ -55,12 +59,16 @@ from sklearn_rnn.exceptions import DownloadError
 
 __all__ = [
     "AIRLINE_URL",
+    "CMUDICT_URL",
     "DownloadError",
     "MOVIE_REVIEWS_URL",
+    "TINY_SHAKESPEARE_URL",
     "UCR_BASE_URL",
     "UD_BASE_URL",
     "fetch_airline",
+    "fetch_cmudict",
     "fetch_movie_reviews",
+    "fetch_tiny_shakespeare",
     "fetch_ucr",
     "fetch_ud_treebank",
     "get_data_home",
