@@ -76,14 +76,13 @@ def test_other_cells_and_stacked_layers(cell):
 
 
 def test_label_smoothing_keeps_the_model_less_sure(reverser):
-    # skorch's criterion__ prefix reaches CrossEntropyLoss: with 10 % of each target's
-    # mass spread over all symbols, the right outputs keep visibly less than probability 1.
-    smoothed = RNNSeq2Seq(**SMALL, max_epochs=20, random_state=0, criterion__label_smoothing=0.1)
-    smoothed.fit(WORDS, TARGETS)
-    assert smoothed.score(WORDS, TARGETS) >= 0.9
-    sure = reverser.score_sequences(WORDS, TARGETS)
-    unsure = smoothed.score_sequences(WORDS, TARGETS)
-    assert np.median(unsure) < np.median(sure) - 0.1
+    # The default label_smoothing=0.1 spreads 10 % of each target's mass over all
+    # symbols: the right outputs keep visibly less than probability 1 than without it.
+    sure = RNNSeq2Seq(**SMALL, max_epochs=20, random_state=0, label_smoothing=0.0)
+    sure.fit(WORDS, TARGETS)
+    assert reverser.score(WORDS, TARGETS) >= 0.9
+    unsure = reverser.score_sequences(WORDS, TARGETS)
+    assert np.median(unsure) < np.median(sure.score_sequences(WORDS, TARGETS)) - 0.1
 
 
 def test_max_output_len_caps_the_outputs():
@@ -364,3 +363,49 @@ def test_learns_pronunciations_from_a_cmudict_sample(data_dir):
     greedy = token_error_rate(p_test[:300], model.set_params(beam_size=1).predict(w_test[:300]))
     beam = token_error_rate(p_test[:300], model.set_params(beam_size=5).predict(w_test[:300]))
     assert greedy < 0.5 and beam <= greedy + 0.01  # untrained: ~1.0
+
+
+# -- the defaults' parameters: normalization, label smoothing, the schedule --------------
+
+
+def test_input_in_either_unicode_form_reads_the_same_and_outputs_keep_theirs():
+    import unicodedata
+
+    words = ["café", "cafe", "né", "ne", "été", "ete", "è", "e"] * 6
+    y = [w.upper() for w in words]  # composed É in the outputs, as y has it
+    model = RNNSeq2Seq(**SMALL, max_epochs=15, random_state=0).fit(words, y)
+    # "é" is read as "e" and an acute accent: one symbol for the accent, whatever letter.
+    assert "\u0301" in model.encoder_.vocabulary_.tokens
+    assert "é" not in model.encoder_.vocabulary_.tokens
+    decomposed = [unicodedata.normalize("NFD", w) for w in ["café", "été"]]
+    assert model.predict(decomposed) == model.predict(["café", "été"])
+    assert "É" in model.output_symbols_  # outputs are never normalized
+    # None reads the input as written: the decomposed accent is then an unknown symbol.
+    as_written = clone(model).set_params(normalization=None).fit(words, y)
+    assert "é" in as_written.encoder_.vocabulary_.tokens
+    assert "\u0301" not in as_written.encoder_.vocabulary_.tokens
+
+
+def test_label_smoothing_is_the_criterion_s_and_skorch_s_prefix_wins():
+    model = RNNSeq2Seq(**SMALL, max_epochs=1, random_state=0)
+    losses = {}
+    for smoothing in (0.0, 0.3):
+        fitted = clone(model).set_params(label_smoothing=smoothing).fit(WORDS, TARGETS)
+        assert fitted.criterion_.label_smoothing == smoothing
+        losses[smoothing] = fitted.history_[-1, "train_loss"]
+    assert losses[0.3] > losses[0.0]  # the smoothed targets cannot be matched exactly
+    both = clone(model).set_params(label_smoothing=0.3, criterion__label_smoothing=0.05)
+    assert both.fit(WORDS, TARGETS).criterion_.label_smoothing == 0.05
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"label_smoothing": 1.0}, "label_smoothing"),
+        ({"label_smoothing": -0.1}, "label_smoothing"),
+        ({"normalization": "nfd"}, "normalization"),
+    ],
+)
+def test_bad_new_parameters_name_themselves(params, name):
+    with pytest.raises(ValueError, match=f"'{name}'"):
+        RNNSeq2Seq(**params).fit(WORDS, TARGETS)
