@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--jobs", type=int, default=2, help="grid-search processes (default 2, one per core)"
     )
+    parser.add_argument("--max-epochs", type=int, default=15)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
 
@@ -51,14 +52,14 @@ def main(argv: list[str] | None = None) -> dict:
     )
     start = time.perf_counter()
     search = GridSearchCV(
-        RNNClassifier(hidden_size=64, max_epochs=15, lr=0.005, random_state=0),
+        RNNClassifier(hidden_size=64, max_epochs=args.max_epochs, lr=0.005, random_state=0),
         {"cell": ["rnn", "lstm", "gru"]},
         cv=3,
         n_jobs=args.jobs,
         verbose=3,  # a line per fit as it ends
     )
     # The worker processes get the same number of torch threads.
-    with parallel_config(inner_max_num_threads=args.threads):
+    with parallel_config(backend="loky", inner_max_num_threads=args.threads):
         search.fit(X_train, y_train)
     elapsed = time.perf_counter() - start
 

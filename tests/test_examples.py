@@ -190,3 +190,51 @@ def test_pos_tagging_downloads_without_data_dir(load_script, monkeypatch):
     monkeypatch.setattr(module, "fetch_ud_treebank", fetch)
     assert module.load_ewt() == ([["a"]], [["train"]], [["a"]], [["test"]])
     assert calls == [("UD_English-EWT", ("train", "test"))]
+
+
+def test_quickstart_prints_progress_with_one_thread_per_process(load_script, capsys):
+    threads = torch.get_num_threads()
+    try:
+        result = load_script("examples/quickstart.py").main(["--max-epochs", "1", "--jobs", "1"])
+        assert torch.get_num_threads() == 1  # the default, fastest on a busy 2-core machine
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    # The plan comes first, then a line per fit as it ends, then the result.
+    assert out.index("grid search: 3 cells x 3 folds") < out.index("[CV 1/3] END")
+    assert out.count("] END ") == 9
+    assert f"best: {result['best_params']}" in out
+
+
+def test_g2p_cmudict(load_script, data_dir, capsys):
+    result = load_script("examples/g2p_cmudict.py").main(
+        ["--data-dir", str(data_dir), "--limit", "300", "--test-limit", "20",
+         "--max-epochs", "1", "--threads", "1"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert result["n_train"] == 300 and result["n_test"] == 20
+    assert f"word error rate {result['wer']:.3f}, phone error rate {result['per']:.3f}" in out
+    assert "log-probability" in out
+
+
+def test_examples_name_the_missing_data_and_where_to_get_it(load_script, tmp_path):
+    from sklearn_rnn.datasets import CMUDICT_URL, TINY_SHAKESPEARE_URL
+
+    with pytest.raises(FileNotFoundError, match=f"cmudict/cmudict.dict under .*{CMUDICT_URL}"):
+        load_script("examples/g2p_cmudict.py").load_pronunciations(tmp_path)
+    for script in ("char_lm_shakespeare", "hidden_states_shakespeare"):
+        module = load_script(f"examples/{script}.py")
+        load = getattr(module, "load_shakespeare", None) or module.load_text
+        with pytest.raises(FileNotFoundError, match=f"tinyshakespeare.*{TINY_SHAKESPEARE_URL}"):
+            load(tmp_path)
+
+
+def test_char_lm_shakespeare(load_script, data_dir, capsys):
+    result = load_script("examples/char_lm_shakespeare.py").main(
+        ["--data-dir", str(data_dir), "--train-chars", "20000", "--max-epochs", "1",
+         "--threads", "1"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"held-out text: {result['nats']:.3f} nats/char" in out
+    assert result["sample"].startswith("ROMEO:\n") and result["sample"] in out
+    assert f"cell {result['units'][0]}: r = {result['correlations'][0]:+.2f}" in out

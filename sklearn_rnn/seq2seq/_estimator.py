@@ -86,11 +86,10 @@ _PARAMETERS = {
             'looked up. ``"NFD"`` decomposes composed characters into a base letter and\n'
             "combining marks (``é`` into ``e`` and an acute accent, a voiced kana into\n"
             "the plain one and its voicing mark), so what one accent does is learned once\n"
-            "rather than for every letter that carries it; on the SIGMORPHON 2021 G2P task\n"
-            "it took Vietnamese's word error rate from VIE_NFC to VIE_NFD %\n"
-            "(``benchmarks/g2p.py``). Input written in either form reads the same. The\n"
-            "outputs are never normalized: ``predict`` returns symbols as ``y`` had them.\n"
-            "None reads the input as it is."
+            "rather than for every letter that carries it (Vietnamese letters carry up to\n"
+            "two marks, Serbo-Croatian and Hungarian ones an accent), and input written in\n"
+            "either form reads the same. The outputs are never normalized: ``predict``\n"
+            "returns symbols as ``y`` had them. None reads the input as it is."
         ),
     ),
     "label_smoothing": (
