@@ -238,3 +238,22 @@ def test_char_lm_shakespeare(load_script, data_dir, capsys):
     assert f"held-out text: {result['nats']:.3f} nats/char" in out
     assert result["sample"].startswith("ROMEO:\n") and result["sample"] in out
     assert f"cell {result['units'][0]}: r = {result['correlations'][0]:+.2f}" in out
+
+
+def test_g2p_benchmark_reads_a_sigmorphon_folder(load_script, tmp_path, capsys):
+    # Two languages in the shared task's format, a few words each.
+    words = {"aa": ["ab", "ba", "abba", "b"], "bb": ["xy", "yx", "y"]}
+    for language, spellings in words.items():
+        lines = "".join(f"{w}\t{' '.join(w.upper())}\n" for w in spellings)
+        (tmp_path / f"{language}_train.tsv").write_text(lines * 5, encoding="utf-8")
+        (tmp_path / f"{language}_test.tsv").write_text(lines, encoding="utf-8")
+    result = load_script("benchmarks/g2p.py").main(
+        ["--data-dir", str(tmp_path), "--languages", "aa,bb", "--max-epochs", "1",
+         "--verbose", "0"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    wers = [result["sigmorphon"]["languages"][name]["wer"] for name in ("aa", "bb")]
+    assert f"| aa | {wers[0]:.1f} |" in out and f"| bb | {wers[1]:.1f} |" in out
+    assert out.splitlines()[-1] == f"g2p: macro WER {sum(wers) / 2:.2f} over 2 languages"
+    with pytest.raises(FileNotFoundError, match="cc_train.tsv does not exist"):
+        load_script("benchmarks/g2p.py").main(["--data-dir", str(tmp_path), "--languages", "cc"])
