@@ -23,7 +23,17 @@ machine; where other programs share the cores, ``--threads 1`` keeps them. Run i
     python examples/hidden_states_shakespeare.py --plot units.png   # fetch (cached)
     python examples/hidden_states_shakespeare.py --data-dir ../shared/data --threads 1
 
-RESULT_BLOCK
+Result with the settings below (one thread, on a 2-core machine that other programs
+shared; the cell of README's picture is unit 56):
+
+.. code-block:: text
+
+    next-character accuracy 0.391 (most frequent character 0.152)
+    after 800 chunks x 8 epochs in 38 s
+    cell states most correlated with the position in the line:
+      unit  56: r = +0.712
+      unit  42: r = +0.678
+      unit  17: r = -0.665
 """
 
 from __future__ import annotations
@@ -130,7 +140,7 @@ def main(argv=None) -> dict:
     chars, counts = np.unique(np.concatenate(y_train), return_counts=True)
     baseline = float(np.mean(np.concatenate(y_test) == chars[counts.argmax()]))
     print(
-        f"next-character accuracy {accuracy:.3f} (most frequent character {baseline:.3f}) "
+        f"next-character accuracy {accuracy:.3f} (most frequent character {baseline:.3f})\n"
         f"after {len(X_train)} chunks x {args.max_epochs} epochs in {seconds:.0f} s"
     )
 
