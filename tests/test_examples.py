@@ -206,17 +206,6 @@ def test_quickstart_prints_progress_with_one_thread_per_process(load_script, cap
     assert f"best: {result['best_params']}" in out
 
 
-def test_g2p_cmudict(load_script, data_dir, capsys):
-    result = load_script("examples/g2p_cmudict.py").main(
-        ["--data-dir", str(data_dir), "--limit", "300", "--test-limit", "20",
-         "--max-epochs", "1", "--threads", "1"]
-    )  # fmt: skip
-    out = capsys.readouterr().out
-    assert result["n_train"] == 300 and result["n_test"] == 20
-    assert f"word error rate {result['wer']:.3f}, phone error rate {result['per']:.3f}" in out
-    assert "log-probability" in out
-
-
 def test_examples_name_the_missing_data_and_where_to_get_it(load_script, tmp_path):
     from sklearn_rnn.datasets import CMUDICT_URL, TINY_SHAKESPEARE_URL
 

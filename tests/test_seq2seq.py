@@ -114,7 +114,8 @@ def test_probabilities_of_all_outputs_sum_to_at_most_one(reverser):
     # and almost all of the mass (the model emits the end of sequence early).
     outputs = ["".join(p) for n in range(1, 7) for p in itertools.product("ABC", repeat=n)]
     total = np.exp(reverser.score_sequences(["ab"] * len(outputs), outputs)).sum()
-    assert 0.99 < total <= 1.0 + 1e-9
+    # Label smoothing (the default 0.1) leaves a little mass on longer outputs.
+    assert 0.98 < total <= 1.0 + 1e-9
 
 
 def test_beam_of_one_is_greedy_decoding(reverser):
@@ -165,15 +166,16 @@ def test_outputs_do_not_depend_on_batch_neighbours(reverser):
     alone = [reverser.predict([x])[0] for x in X]
     assert together == alone
     y = [x[::-1].upper() for x in X]
+    # Equal up to float32 rounding: other batch shapes sum in another order (two layers).
     np.testing.assert_allclose(
         reverser.score_sequences(X, y),
         [reverser.score_sequences([x], [t])[0] for x, t in zip(X, y, strict=True)],
-        rtol=1e-6,
+        rtol=1e-5,
     )
     nbest = reverser.predict_nbest(X[::-1], n=3)[::-1]
     for mine, single in zip(nbest, [reverser.predict_nbest([x], n=3)[0] for x in X], strict=True):
         assert [o for o, _ in mine] == [o for o, _ in single]
-        np.testing.assert_allclose([s for _, s in mine], [s for _, s in single], rtol=1e-6)
+        np.testing.assert_allclose([s for _, s in mine], [s for _, s in single], rtol=1e-5)
 
 
 def test_batch_size_does_not_change_predictions(reverser):
@@ -301,15 +303,15 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
     result = load_script("examples/g2p_cmudict.py").main(
         [
             "--data-dir",
-            str(data_dir / "cmudict"),
+            str(data_dir),
             "--limit",
             "300",
             "--test-limit",
             "50",
             "--max-epochs",
             "1",
-            "--hidden-size",
-            "16",
+            "--threads",
+            "1",
         ]
     )
     out = capsys.readouterr().out
@@ -339,7 +341,7 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
         ]
     )
     out = capsys.readouterr().out
-    assert "'num_layers': 2, 'dropout': 0.1" in out and "'criterion__label_smoothing': 0.1" in out
+    assert "'num_layers': 2, 'dropout': 0.1" in out and "'label_smoothing': 0.1" in out
     assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
     assert "| greedy |" in out and "| beam 5 |" in out
     speed = load_script("benchmarks/g2p.py").main(
