@@ -24,7 +24,25 @@ where other programs share the cores, ``--threads 1`` keeps them. Run it with::
     python examples/char_lm_shakespeare.py --data-dir ../shared/data --threads 1
     python examples/char_lm_shakespeare.py --full
 
-RESULT_BLOCK
+Result of the default run (one thread, on a 2-core machine that other programs shared;
+the sample cut short):
+
+.. code-block:: text
+
+    RNNLanguageModel(hidden_size=256, max_epochs=3, random_state=0)
+    trained on 300,000 characters in 293 s
+    held-out text: 2.190 nats/char, 3.160 bits/char (perplexity 8.94 of 62 characters)
+
+    ROMEO:
+    KI Craast not not misath noul care bast ore now Dius Eutht lat qut fould weat se not ...
+
+    BUCANIUS:
+    Then I me wery thoue wilt onte busterech chome?
+
+    cells that follow the position in the line (Pearson r on held-out text):
+      cell 246: r = +0.89
+      cell 33: r = +0.89
+      cell 0: r = +0.88
 """
 
 from __future__ import annotations
@@ -110,7 +128,7 @@ def main(argv=None) -> dict:
     start = time.perf_counter()
     lm.fit(train)
     seconds = time.perf_counter() - start
-    print(f"trained on {len(train):,} characters in {seconds:.0f} s: {lm!r}")
+    print(f"{lm!r}\ntrained on {len(train):,} characters in {seconds:.0f} s")
 
     nats = -lm.score(valid)
     print(
