@@ -98,9 +98,9 @@ _PARAMETERS = {
         (
             "Share of each target's probability mass that the training loss spreads evenly\n"
             "over all output symbols (``torch.nn.CrossEntropyLoss``'s ``label_smoothing``):\n"
-            "it keeps the decoder from over-confident next-symbol guesses, which beam search\n"
-            "then ranks better. Only for the default criterion;\n"
-            "``criterion__label_smoothing`` wins over it."
+            "it keeps the decoder from over-confident next-symbol guesses (on CMUdict it took\n"
+            "1.1 points off the word error rate, ``benchmarks/g2p.py``). Only for the\n"
+            "default criterion; ``criterion__label_smoothing`` wins over it."
         ),
     ),
     "beam_size": (
