@@ -1,4 +1,14 @@
-"""Grapheme-to-phoneme conversion on CMUdict with RNNSeq2Seq: accuracy, training and decoding time.
+"""Grapheme-to-phoneme conversion with RNNSeq2Seq: CMUdict, and the SIGMORPHON 2021 task.
+
+SIGMORPHON (``--languages``): reads any folder in the shared task's format,
+``{language}_train.tsv`` and ``{language}_test.tsv`` (``spelling<TAB>space-separated
+phones`` per line), fits ``RNNSeq2Seq``'s defaults on each language's training words
+(``target_tokenizer="whitespace"``, ``random_state=0``, nothing else set) and prints each
+language's test word error rate (WER, %: the share of words whose whole phone sequence is
+wrong) and phone error rate (PER, %), with greedy decoding beside the default beam, next
+to the shared task's baseline (``BASELINE_WER``), then the macro WER over the languages
+on a last line ``g2p: macro WER <x> over <n> languages``. The medium-resource subtask
+has 8,000 training and 1,000 test words per language.
 
 Accuracy: ``RNNSeq2Seq`` trained on the training side of a deterministic word-grouped
 split of CMUdict (``split_pronunciations``, ~10 % of the words held out: ~12.8k test
@@ -18,6 +28,8 @@ medians, ratios.
 
 Usage::
 
+    python benchmarks/g2p.py --data-dir ../shared/data/sigmorphon2021 \
+        --languages arm_e,geo,hbs_latn,hun,jpn_hira,vie_hanoi  # the defaults, per language
     python benchmarks/g2p.py                                 # full CMUdict, the defaults
     python benchmarks/g2p.py --train-limit 20000 --max-epochs 3     # a quick look
     python benchmarks/g2p.py --speed --no-accuracy           # the speed ratios only
@@ -50,10 +62,34 @@ from sklearn_rnn.metrics import edit_distance, sequence_error_rate, token_error_
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT.parent / "shared" / "data"
 
+#: The SIGMORPHON 2021 task 1 baseline's test WER (%) on the medium-resource languages
+#: (the task's README: an ensembled neural transducer trained by imitation learning,
+#: Makarov & Clematide 2018; the subtask's other four languages are not in our copy).
+BASELINE_WER = {
+    "arm_e": 7.0,
+    "geo": 0.0,
+    "hbs_latn": 32.1,
+    "hun": 1.8,
+    "jpn_hira": 5.2,
+    "vie_hanoi": 2.5,
+}
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the folder holding cmudict/ (default: the shared data folder); with "
+        "--languages, the folder of the SIGMORPHON files (default: its sigmorphon2021/)",
+    )
+    parser.add_argument(
+        "--languages",
+        type=lambda text: [name for name in text.split(",") if name],
+        default=None,
+        help="comma-separated SIGMORPHON languages (file prefixes): run those instead of CMUdict",
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--train-limit", type=int, default=None, help="first N train entries")
     parser.add_argument("--test-limit", type=int, default=None, help="first N test words")
@@ -65,7 +101,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--label-smoothing",
         type=float,
         default=None,
-        help="skorch's criterion__label_smoothing (CrossEntropyLoss's label_smoothing)",
+        help="RNNSeq2Seq's label_smoothing (CrossEntropyLoss's)",
+    )
+    parser.add_argument(
+        "--normalization",
+        choices=["NFD", "NFC", "NFKD", "NFKC", "none"],
+        default=None,
+        help="RNNSeq2Seq's Unicode normalization of the spellings (none: as written)",
     )
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=None)
@@ -101,7 +143,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def load_split(args) -> tuple[list, list, dict]:
     """Training words and pronunciations, and the test words' pronunciations."""
-    path = args.data_dir / "cmudict" / "cmudict.dict"
+    path = (args.data_dir or DATA_DIR) / "cmudict" / "cmudict.dict"
     words, phones = load_cmudict(path, stress=args.stress)
     w_train, w_test, p_train, p_test = split_pronunciations(words, phones, test_size=0.1)
     references = defaultdict(list)
@@ -161,9 +203,13 @@ def model_parameters(args) -> dict:
         "batch_size": args.batch_size,
         "lr": args.lr,
         "lr_schedule": args.lr_schedule,
-        "criterion__label_smoothing": args.label_smoothing,
+        "label_smoothing": args.label_smoothing,
+        "normalization": args.normalization,
     }
-    return {k: v for k, v in given.items() if v is not None}
+    params = {k: v for k, v in given.items() if v is not None}
+    if params.get("normalization") == "none":
+        params["normalization"] = None
+    return params
 
 
 def accuracy_run(args) -> dict:
@@ -206,6 +252,80 @@ def accuracy_run(args) -> dict:
         name = "greedy" if beam_size == 1 else f"beam {beam_size}"
         print(f"| {name} | {100 * wer:.1f} % | {100 * per:.2f} % | {seconds:.1f} ({cpu:.1f}) |")
     return {"train_seconds": train_seconds, "train_cpu_seconds": train_cpu, "rows": rows}
+
+
+# -- SIGMORPHON ---------------------------------------------------------------------------
+
+
+def read_sigmorphon(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Spellings and phone lists of one SIGMORPHON file (``spelling<TAB>phones`` lines)."""
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} does not exist: --data-dir must hold the shared task's "
+            "{language}_train.tsv and {language}_test.tsv files (github.com/sigmorphon/"
+            "2021-task1, data/medium/)."
+        )
+    words, phones = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            spelling, pronunciation = line.split("\t")
+            words.append(spelling)
+            phones.append(pronunciation.split())
+    return words, phones
+
+
+def sigmorphon_run(args) -> dict:
+    """Fit the defaults on each language; print its WER and PER, and the macro WER."""
+    folder = args.data_dir or DATA_DIR / "sigmorphon2021"
+    params = model_parameters(args)
+    print(
+        f"settings: {params or 'the defaults'}, random_state={args.random_state}, "
+        f"torch threads={torch.get_num_threads()}\n"
+    )
+    print("| language | WER | PER | greedy WER | baseline WER | training min (CPU min) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    results = {}
+    for language in args.languages:
+        w_train, p_train = read_sigmorphon(folder / f"{language}_train.tsv")
+        w_test, p_test = read_sigmorphon(folder / f"{language}_test.tsv")
+        model = RNNSeq2Seq(
+            **params,
+            target_tokenizer="whitespace",
+            random_state=args.random_state,
+            verbose=args.verbose,
+        )
+        start, cpu_start = time.perf_counter(), time.process_time()
+        model.fit(w_train, p_train)
+        minutes = (time.perf_counter() - start) / 60
+        cpu_minutes = (time.process_time() - cpu_start) / 60
+        predicted = model.predict(w_test)
+        wer = 100 * sequence_error_rate(p_test, predicted)
+        per = 100 * token_error_rate(p_test, predicted)
+        beam_size = model.beam_size
+        greedy = model.set_params(beam_size=1).predict(w_test)
+        model.set_params(beam_size=beam_size)
+        greedy_wer = 100 * sequence_error_rate(p_test, greedy)
+        baseline = BASELINE_WER.get(language)
+        print(
+            f"| {language} | {wer:.1f} | {per:.2f} | {greedy_wer:.1f} | "
+            f"{'—' if baseline is None else f'{baseline:.1f}'} | {minutes:.1f} "
+            f"({cpu_minutes:.1f}) |",
+            flush=True,
+        )
+        results[language] = {
+            "wer": wer,
+            "per": per,
+            "greedy_wer": greedy_wer,
+            "minutes": minutes,
+            "epochs": len(model.history_),
+        }
+    macro = statistics.mean(r["wer"] for r in results.values())
+    known = [language for language in results if language in BASELINE_WER]
+    if known:
+        baseline = statistics.mean(BASELINE_WER[language] for language in known)
+        print(f"\nthe baseline's macro WER over {len(known)} of these languages: {baseline:.2f}")
+    print(f"g2p: macro WER {macro:.2f} over {len(results)} languages")
+    return {"languages": results, "macro_wer": macro}
 
 
 # -- speed --------------------------------------------------------------------------------
@@ -301,7 +421,9 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     results = {}
-    if not args.no_accuracy:
+    if args.languages:
+        results["sigmorphon"] = sigmorphon_run(args)
+    elif not args.no_accuracy:
         results["accuracy"] = accuracy_run(args)
     if args.speed:
         results["speed"] = speed_run(args)

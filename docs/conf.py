@@ -179,4 +179,6 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {"index": [], "changelog": []}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]  # long API names wrap in the right sidebar
 html_show_sourcelink = False

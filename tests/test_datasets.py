@@ -20,7 +20,9 @@ from sklearn_rnn.datasets import (
     _cache,
     _fetchers,
     fetch_airline,
+    fetch_cmudict,
     fetch_movie_reviews,
+    fetch_tiny_shakespeare,
     fetch_ucr,
     fetch_ud_treebank,
     get_data_home,
@@ -464,6 +466,28 @@ def test_fetch_airline_real_file_downloads_once(server, tmp_path):
     assert cache_files(tmp_path) == ["Airline.csv"]
     pd.testing.assert_series_equal(fetch_airline(data_home=tmp_path, url=url), series)
     assert server.requests == ["/Airline.csv"]  # cache hit: no second request
+
+
+def test_fetch_cmudict_downloads_once_and_reads_the_dictionary(server, tmp_path):
+    server.routes["/cmudict.dict"] = (shared_file("cmudict", "cmudict.dict").read_bytes(), None)
+    url = server.url + "/cmudict.dict"
+    words, phones = fetch_cmudict(data_home=tmp_path, url=url, stress=False)
+    assert (words[0], phones[0]) == ("'bout", ["B", "AW", "T"])
+    assert len(words) == 135_166 and len(set(words)) == 126_052
+    assert fetch_cmudict(data_home=tmp_path, url=url)[1][0] == ["B", "AW1", "T"]  # stress kept
+    assert server.requests == ["/cmudict.dict"]  # the second call read the cache
+    assert cache_files(tmp_path) == ["cmudict.dict"]
+
+
+def test_fetch_tiny_shakespeare_pins_the_text(server, tmp_path):
+    text = shared_file("tinyshakespeare", "input.txt").read_bytes()
+    server.routes["/input.txt"] = (text, None)
+    assert fetch_tiny_shakespeare(data_home=tmp_path, url=server.url + "/input.txt")[:14] == (
+        "First Citizen:"
+    )
+    server.routes["/changed.txt"] = (text.replace(b"Citizen", b"Citizens"), None)
+    with pytest.raises(DownloadError, match="Checksum mismatch"):
+        fetch_tiny_shakespeare(data_home=tmp_path / "other", url=server.url + "/changed.txt")
 
 
 def test_fetch_uses_env_var_cache_and_module_url(server, tmp_path, monkeypatch, toy_airline):

@@ -225,3 +225,59 @@ def test_forecasting_benchmark_last_line(load_script, tmp_path, capsys, monkeypa
     )
     assert "skipped: statsforecast is not installed" in result["AutoETS"]["note"]
     assert result["library (RNNForecaster)"]["season"] == 12
+
+
+def test_quickstart_prints_progress_with_one_thread_per_process(load_script, capsys):
+    threads = torch.get_num_threads()
+    try:
+        result = load_script("examples/quickstart.py").main(["--max-epochs", "1", "--jobs", "1"])
+        assert torch.get_num_threads() == 1  # the default, fastest on a busy 2-core machine
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    # The plan comes first, then a line per fit as it ends, then the result.
+    assert out.index("grid search: 3 cells x 3 folds") < out.index("[CV 1/3] END")
+    assert out.count("] END ") == 9
+    assert f"best: {result['best_params']}" in out
+
+
+def test_examples_name_the_missing_data_and_where_to_get_it(load_script, tmp_path):
+    from sklearn_rnn.datasets import CMUDICT_URL, TINY_SHAKESPEARE_URL
+
+    with pytest.raises(FileNotFoundError, match=f"cmudict/cmudict.dict under .*{CMUDICT_URL}"):
+        load_script("examples/g2p_cmudict.py").load_pronunciations(tmp_path)
+    for script in ("char_lm_shakespeare", "hidden_states_shakespeare"):
+        module = load_script(f"examples/{script}.py")
+        load = getattr(module, "load_shakespeare", None) or module.load_text
+        with pytest.raises(FileNotFoundError, match=f"tinyshakespeare.*{TINY_SHAKESPEARE_URL}"):
+            load(tmp_path)
+
+
+def test_char_lm_shakespeare(load_script, data_dir, capsys):
+    result = load_script("examples/char_lm_shakespeare.py").main(
+        ["--data-dir", str(data_dir), "--train-chars", "20000", "--max-epochs", "1",
+         "--threads", "1"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert f"held-out text: {result['nats']:.3f} nats/char" in out
+    assert result["sample"].startswith("ROMEO:\n") and result["sample"] in out
+    assert f"cell {result['units'][0]}: r = {result['correlations'][0]:+.2f}" in out
+
+
+def test_g2p_benchmark_reads_a_sigmorphon_folder(load_script, tmp_path, capsys):
+    # Two languages in the shared task's format, a few words each.
+    words = {"aa": ["ab", "ba", "abba", "b"], "bb": ["xy", "yx", "y"]}
+    for language, spellings in words.items():
+        lines = "".join(f"{w}\t{' '.join(w.upper())}\n" for w in spellings)
+        (tmp_path / f"{language}_train.tsv").write_text(lines * 5, encoding="utf-8")
+        (tmp_path / f"{language}_test.tsv").write_text(lines, encoding="utf-8")
+    result = load_script("benchmarks/g2p.py").main(
+        ["--data-dir", str(tmp_path), "--languages", "aa,bb", "--max-epochs", "1",
+         "--verbose", "0"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    wers = [result["sigmorphon"]["languages"][name]["wer"] for name in ("aa", "bb")]
+    assert f"| aa | {wers[0]:.1f} |" in out and f"| bb | {wers[1]:.1f} |" in out
+    assert out.splitlines()[-1] == f"g2p: macro WER {sum(wers) / 2:.2f} over 2 languages"
+    with pytest.raises(FileNotFoundError, match="cc_train.tsv does not exist"):
+        load_script("benchmarks/g2p.py").main(["--data-dir", str(tmp_path), "--languages", "cc"])

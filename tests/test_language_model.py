@@ -92,6 +92,21 @@ def test_sample_rejects_unknown_prompt_characters_and_bad_arguments(fitted):
             fitted.sample(**kwargs)
 
 
+def test_unseen_tokens_are_scored_as_unknown_but_rejected_in_a_prompt(fitted):
+    # score, perplexity and bits_per_char read every unseen token as "<unk>": two texts
+    # that differ only in which unseen characters they hold score the same.
+    assert fitted.score("the Zat") == fitted.score("the Qat")
+    assert fitted.perplexity("the Zat") == fitted.perplexity("the Qat")
+    assert fitted.bits_per_char("the Zat!") == fitted.bits_per_char("the Qat?")
+    assert fitted.score("the Zat") < fitted.score("the cat")
+    # sample returns the prompt with its continuation, so it cannot read one as "<unk>":
+    # its error says so, and where unseen tokens are accepted.
+    with pytest.raises(ValueError, match=r"\['Z'\].*score.*<unk>"):
+        fitted.sample(5, prompt="the Zat")
+    for method in (RNNLanguageModel.score, RNNLanguageModel.sample):
+        assert "<unk>" in method.__doc__ and "never seen in" in method.__doc__
+
+
 def test_hidden_states_align_with_tokens(fitted):
     texts = ["the cat", "on the mat. the"]
     states = fitted.hidden_states(texts)

@@ -12,6 +12,7 @@ from conftest import tiny  # tests/ is on sys.path
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNSeq2Seq, load
 from sklearn_rnn.metrics import neg_token_error_rate_scorer, sequence_accuracy_scorer
@@ -79,16 +80,13 @@ def test_other_cells_and_stacked_layers(cell):
 
 
 def test_label_smoothing_keeps_the_model_less_sure(reverser):
-    # skorch's criterion__ prefix reaches CrossEntropyLoss: with 10 % of each target's
-    # mass spread over all symbols, the right outputs keep visibly less than probability 1.
-    smoothed = tiny(
-        RNNSeq2Seq, **SMALL, max_epochs=20, random_state=0, criterion__label_smoothing=0.1
-    )
-    smoothed.fit(WORDS, TARGETS)
-    assert smoothed.score(WORDS, TARGETS) >= 0.9
-    sure = reverser.score_sequences(WORDS, TARGETS)
-    unsure = smoothed.score_sequences(WORDS, TARGETS)
-    assert np.median(unsure) < np.median(sure) - 0.1
+    # The default label_smoothing=0.1 spreads 10 % of each target's mass over all
+    # symbols: the right outputs keep visibly less than probability 1 than without it.
+    sure = tiny(RNNSeq2Seq, **SMALL, max_epochs=20, random_state=0, label_smoothing=0.0)
+    sure.fit(WORDS, TARGETS)
+    assert reverser.score(WORDS, TARGETS) >= 0.9
+    unsure = reverser.score_sequences(WORDS, TARGETS)
+    assert np.median(unsure) < np.median(sure.score_sequences(WORDS, TARGETS)) - 0.05
 
 
 def test_max_output_len_caps_the_outputs():
@@ -119,7 +117,8 @@ def test_probabilities_of_all_outputs_sum_to_at_most_one(reverser):
     # and almost all of the mass (the model emits the end of sequence early).
     outputs = ["".join(p) for n in range(1, 7) for p in itertools.product("ABC", repeat=n)]
     total = np.exp(reverser.score_sequences(["ab"] * len(outputs), outputs)).sum()
-    assert 0.99 < total <= 1.0 + 1e-9
+    # Label smoothing (the default 0.1) leaves a little mass on longer outputs.
+    assert 0.98 < total <= 1.0 + 1e-9
 
 
 def test_beam_of_one_is_greedy_decoding(reverser):
@@ -170,15 +169,16 @@ def test_outputs_do_not_depend_on_batch_neighbours(reverser):
     alone = [reverser.predict([x])[0] for x in X]
     assert together == alone
     y = [x[::-1].upper() for x in X]
+    # Equal up to float32 rounding: other batch shapes sum in another order (two layers).
     np.testing.assert_allclose(
         reverser.score_sequences(X, y),
         [reverser.score_sequences([x], [t])[0] for x, t in zip(X, y, strict=True)],
-        rtol=1e-6,
+        rtol=1e-5,
     )
     nbest = reverser.predict_nbest(X[::-1], n=3)[::-1]
     for mine, single in zip(nbest, [reverser.predict_nbest([x], n=3)[0] for x in X], strict=True):
         assert [o for o, _ in mine] == [o for o, _ in single]
-        np.testing.assert_allclose([s for _, s in mine], [s for _, s in single], rtol=1e-6)
+        np.testing.assert_allclose([s for _, s in mine], [s for _, s in single], rtol=1e-5)
 
 
 def test_batch_size_does_not_change_predictions(reverser):
@@ -308,15 +308,15 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
     result = load_script("examples/g2p_cmudict.py").main(
         [
             "--data-dir",
-            str(data_dir / "cmudict"),
+            str(data_dir),
             "--limit",
             "300",
             "--test-limit",
             "50",
             "--max-epochs",
             "1",
-            "--hidden-size",
-            "16",
+            "--threads",
+            "1",
         ]
     )
     out = capsys.readouterr().out
@@ -346,7 +346,7 @@ def test_g2p_example_and_benchmark(load_script, data_dir, capsys):
         ]
     )
     out = capsys.readouterr().out
-    assert "'num_layers': 2, 'dropout': 0.1" in out and "'criterion__label_smoothing': 0.1" in out
+    assert "'num_layers': 2, 'dropout': 0.1" in out and "'label_smoothing': 0.1" in out
     assert [row[0] for row in results["accuracy"]["rows"]] == [1, 5]
     assert "| greedy |" in out and "| beam 5 |" in out
     speed = load_script("benchmarks/g2p.py").main(
@@ -371,3 +371,68 @@ def test_learns_pronunciations_from_a_cmudict_sample(data_dir):
     greedy = token_error_rate(p_test[:300], model.set_params(beam_size=1).predict(w_test[:300]))
     beam = token_error_rate(p_test[:300], model.set_params(beam_size=5).predict(w_test[:300]))
     assert greedy < 0.5 and beam <= greedy + 0.01  # untrained: ~1.0
+
+
+# -- the defaults' parameters: normalization, label smoothing, the schedule --------------
+
+
+def test_input_in_either_unicode_form_reads_the_same_and_outputs_keep_theirs():
+    import unicodedata
+
+    words = ["café", "cafe", "né", "ne", "été", "ete", "è", "e"] * 6
+    y = [w.upper() for w in words]  # composed É in the outputs, as y has it
+    model = RNNSeq2Seq(**SMALL, max_epochs=15, random_state=0).fit(words, y)
+    # "é" is read as "e" and an acute accent: one symbol for the accent, whatever letter.
+    assert "\u0301" in model.encoder_.vocabulary_.tokens
+    assert "é" not in model.encoder_.vocabulary_.tokens
+    decomposed = [unicodedata.normalize("NFD", w) for w in ["café", "été"]]
+    assert model.predict(decomposed) == model.predict(["café", "été"])
+    assert "É" in model.output_symbols_  # outputs are never normalized
+    # None reads the input as written: the decomposed accent is then an unknown symbol.
+    as_written = clone(model).set_params(normalization=None).fit(words, y)
+    assert "é" in as_written.encoder_.vocabulary_.tokens
+    assert "\u0301" not in as_written.encoder_.vocabulary_.tokens
+
+
+def test_label_smoothing_is_the_criterion_s_and_skorch_s_prefix_wins():
+    model = RNNSeq2Seq(**SMALL, max_epochs=1, random_state=0)
+    losses = {}
+    for smoothing in (0.0, 0.3):
+        fitted = clone(model).set_params(label_smoothing=smoothing).fit(WORDS, TARGETS)
+        assert fitted.criterion_.label_smoothing == smoothing
+        losses[smoothing] = fitted.history_[-1, "train_loss"]
+    assert losses[0.3] > losses[0.0]  # the smoothed targets cannot be matched exactly
+    both = clone(model).set_params(label_smoothing=0.3, criterion__label_smoothing=0.05)
+    assert both.fit(WORDS, TARGETS).criterion_.label_smoothing == 0.05
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"label_smoothing": 1.0}, "label_smoothing"),
+        ({"label_smoothing": -0.1}, "label_smoothing"),
+        ({"normalization": "nfd"}, "normalization"),
+    ],
+)
+def test_bad_new_parameters_name_themselves(params, name):
+    with pytest.raises(ValueError, match=f"'{name}'"):
+        RNNSeq2Seq(**params).fit(WORDS, TARGETS)
+
+
+class _StopAfterOneEpoch(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        self.lr_ = net.optimizer_.param_groups[0]["lr"]  # the rate of the epoch's last step
+        raise KeyboardInterrupt  # skorch ends the fit there, the model kept
+
+
+def test_auto_trains_a_step_budget_with_a_cosine_decay():
+    # 120 words in batches of 16: 8 steps an epoch, so 2,000 steps are 250 epochs.
+    stop = [("stop", _StopAfterOneEpoch())]
+    model = RNNSeq2Seq(**SMALL, callbacks=stop, random_state=0).fit(WORDS, TARGETS)
+    assert model.max_epochs_ == 250 and model.lr_schedule_ == "cosine"
+    assert dict(model.callbacks_)["stop"].lr_ < SMALL["lr"]  # decaying from the start
+    bigger = clone(model).set_params(batch_size=120).fit(WORDS, TARGETS)  # 1 step an epoch
+    assert bigger.max_epochs_ == 500  # at most 500
+    # Incremental training continues at a constant rate, one epoch per call.
+    incremental = clone(model).set_params(callbacks=None).partial_fit(WORDS, TARGETS)
+    assert incremental.max_epochs_ == 1 and incremental.lr_schedule_ == "constant"

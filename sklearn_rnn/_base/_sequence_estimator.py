@@ -29,7 +29,11 @@ from sklearn_rnn._base._random import next_seed
 from sklearn_rnn._base._sample_weight import check_sample_weight, normalized_weights
 from sklearn_rnn._base._sequence_encoder import UNK_ID, SequenceEncoder
 from sklearn_rnn._base._training import TrainingCore
-from sklearn_rnn._base._training_budget import resolve_early_stopping, resolve_max_epochs
+from sklearn_rnn._base._training_budget import (
+    AUTO_MIN_STEPS,
+    resolve_early_stopping,
+    resolve_max_epochs,
+)
 from sklearn_rnn.callbacks import EarlyStoppingByScore, TrainingLossPlateau
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.nn._networks import SequenceModel
@@ -49,6 +53,8 @@ class SequenceEstimator(TrainingCore):
     # later ones break ties of the earlier.
     _early_stopping_scores = (("valid_loss", True),)
     _is_classifier = False
+    # The optimizer steps max_epochs="auto" trains at least (sklearn_rnn._base._training_budget).
+    _auto_min_steps = AUTO_MIN_STEPS
     _exports_to_onnx = True
 
     _parameter_constraints: dict = {
@@ -155,7 +161,12 @@ class SequenceEstimator(TrainingCore):
     def _epochs(self, dataset: SequenceDataset, one_epoch: bool) -> int:
         n_train = len(dataset) - (self._n_validation(len(dataset)) if self.early_stopping_ else 0)
         return resolve_max_epochs(
-            self.max_epochs, n_train, self.batch_size, one_epoch, self.early_stopping_
+            self.max_epochs,
+            n_train,
+            self.batch_size,
+            one_epoch,
+            self.early_stopping_,
+            min_steps=self._auto_min_steps,
         )
 
     def _fit_encoders(

@@ -32,10 +32,16 @@ _SCHEDULERS = (LRScheduler, WarmRestartLR)
 
 
 def resolve_max_epochs(
-    max_epochs, n_train: int, batch_size: int, one_epoch: bool, early_stopping: bool = False
+    max_epochs,
+    n_train: int,
+    batch_size: int,
+    one_epoch: bool,
+    early_stopping: bool = False,
+    min_steps: int = AUTO_MIN_STEPS,
 ) -> int:
     """The number of epochs a fit (or, with ``one_epoch``, a ``partial_fit`` call) trains
-    at most (early stopping may end it sooner).
+    at most (early stopping may end it sooner). ``"auto"`` trains at least ``min_steps``
+    optimizer steps (an estimator's own budget; ``AUTO_MIN_STEPS`` by default).
 
     Examples
     --------
@@ -53,7 +59,7 @@ def resolve_max_epochs(
     if one_epoch:
         return 1  # one pass per call, as MLPClassifier.partial_fit
     steps_per_epoch = math.ceil(n_train / batch_size)
-    epochs = max(math.ceil(AUTO_MIN_STEPS / steps_per_epoch), AUTO_MIN_EPOCHS)
+    epochs = max(math.ceil(min_steps / steps_per_epoch), AUTO_MIN_EPOCHS)
     if early_stopping:
         epochs = max(epochs, AUTO_EPOCHS_WITH_EARLY_STOPPING)
     return min(epochs, AUTO_MAX_EPOCHS)

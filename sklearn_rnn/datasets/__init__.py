@@ -32,8 +32,16 @@ without internet access.
 
 from sklearn_rnn.datasets._cache import get_data_home
 from sklearn_rnn.datasets._fetchers import (
+    AIRLINE_URL,
+    CMUDICT_URL,
+    MOVIE_REVIEWS_URL,
+    TINY_SHAKESPEARE_URL,
+    UCR_BASE_URL,
+    UD_BASE_URL,
     fetch_airline,
+    fetch_cmudict,
     fetch_movie_reviews,
+    fetch_tiny_shakespeare,
     fetch_ucr,
     fetch_ud_treebank,
 )
@@ -54,8 +62,16 @@ from sklearn_rnn.datasets._text_readers import (
 from sklearn_rnn.datasets._word_vectors import load_word_vectors
 
 __all__ = [
+    "AIRLINE_URL",
+    "CMUDICT_URL",
+    "MOVIE_REVIEWS_URL",
+    "TINY_SHAKESPEARE_URL",
+    "UCR_BASE_URL",
+    "UD_BASE_URL",
     "fetch_airline",
+    "fetch_cmudict",
     "fetch_movie_reviews",
+    "fetch_tiny_shakespeare",
     "fetch_ucr",
     "fetch_ud_treebank",
     "get_data_home",

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from sklearn_rnn.datasets._cache import _download, _extract_members, get_data_home
-from sklearn_rnn.datasets._common import StrPath
+from sklearn_rnn.datasets._common import StrPath, _read_text
+from sklearn_rnn.datasets._pronunciations import load_cmudict
 from sklearn_rnn.datasets._series_readers import load_series_csv, load_ts
 from sklearn_rnn.datasets._text_readers import load_conllu, load_polarity
 
@@ -39,12 +40,24 @@ AIRLINE_URL = (
     "https://raw.githubusercontent.com/sktime/sktime/"
     "7bd7d1620c0656f3210eeb850bb1c0034159ee47/sktime/datasets/data/Airline/Airline.csv"
 )
+#: The CMU Pronouncing Dictionary, pinned to one commit of cmusphinx/cmudict.
+CMUDICT_URL = (
+    "https://raw.githubusercontent.com/cmusphinx/cmudict/"
+    "0f8072f814306c5ee4fbf992ed853601b12c01f9/cmudict.dict"
+)
+#: tiny-shakespeare (Karpathy, 2015), pinned to one commit of karpathy/char-rnn.
+TINY_SHAKESPEARE_URL = (
+    "https://raw.githubusercontent.com/karpathy/char-rnn/"
+    "6f9487a6fe5b420b7ca9afb0d7c078e37c1d1b4e/data/tinyshakespeare/input.txt"
+)
 
 # SHA-256 of files whose exact bytes we have seen (the copies in the project's shared data
 # folder). Archives (the Cornell tarball, the UCR zips) are not pinned: we never saw those
 # bytes, so they are downloaded with ``sha256=None`` and only checked for a complete
 # transfer and a readable archive.
 _AIRLINE_SHA256 = "28af0eb869db6d9fbd31d5af03993a0cbf36c0857c3eb046a068c094b60da851"
+_CMUDICT_SHA256 = "81917843c7f44ce2b094ac63873c2c7a4cf802040792c455ba3ca406891c3d22"
+_TINY_SHAKESPEARE_SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 _UD_TREEBANKS: dict[str, str] = {"UD_English-EWT": "en_ewt"}  # treebank -> file prefix
 _UD_SHA256: dict[tuple[str, str, str], str] = {
     ("UD_English-EWT", "r2.16", "train"): (
@@ -302,3 +315,90 @@ def fetch_airline(data_home: StrPath | None = None, *, url: str | None = None) -
         sha256=_AIRLINE_SHA256,
     )
     return load_series_csv(path, date_column="Date", value_column="Passengers")
+
+
+def fetch_cmudict(
+    data_home: StrPath | None = None, *, stress: bool = True, url: str | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Download (once) and load the CMU Pronouncing Dictionary, for grapheme-to-phoneme models.
+
+    135,166 pronunciations of 126,052 English words in ARPAbet phones (SHA-256 pinned,
+    also when ``url`` points at a mirror), cached as ``<data_home>/cmudict/cmudict.dict``
+    and read with :func:`load_cmudict`; :func:`split_pronunciations` splits it by word.
+
+    Parameters
+    ----------
+    data_home : str, path-like or None, default=None
+        Cache folder, see :func:`get_data_home`.
+    stress : bool, default=True
+        Keep the vowels' stress digits (``AH0``); False gives the 39 phones without them.
+    url : str or None, default=None
+        ``None`` uses :data:`CMUDICT_URL`.
+
+    Returns
+    -------
+    words : list of str
+        One entry per pronunciation (a word with two pronunciations appears twice).
+    pronunciations : list of list of str
+        The phones of each entry.
+
+    Raises
+    ------
+    DownloadError
+        An :class:`OSError`: the download failed, was interrupted, or did not match the
+        pinned checksum. The message names the URL and where to save the file by hand.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.datasets import fetch_cmudict
+    >>> words, phones = fetch_cmudict(stress=False)  # doctest: +SKIP
+    >>> words[0], phones[0]  # doctest: +SKIP
+    ("'bout", ['B', 'AW', 'T'])
+    """
+    path = _download(
+        url or CMUDICT_URL,
+        get_data_home(data_home) / "cmudict" / "cmudict.dict",
+        sha256=_CMUDICT_SHA256,
+    )
+    return load_cmudict(path, stress=stress)
+
+
+def fetch_tiny_shakespeare(data_home: StrPath | None = None, *, url: str | None = None) -> str:
+    """Download (once) and read tiny-shakespeare, the character-level language modelling text.
+
+    1,115,394 characters of Shakespeare's plays (Karpathy, 2015; SHA-256 pinned, also
+    when ``url`` points at a mirror), cached as
+    ``<data_home>/tinyshakespeare/input.txt``. The common split (nanoGPT's) is the first
+    90 % of the characters for training and the last 10 % for validation.
+
+    Parameters
+    ----------
+    data_home : str, path-like or None, default=None
+        Cache folder, see :func:`get_data_home`.
+    url : str or None, default=None
+        ``None`` uses :data:`TINY_SHAKESPEARE_URL`.
+
+    Returns
+    -------
+    str
+        The whole text.
+
+    Raises
+    ------
+    DownloadError
+        An :class:`OSError`: the download failed, was interrupted, or did not match the
+        pinned checksum. The message names the URL and where to save the file by hand.
+
+    Examples
+    --------
+    >>> from sklearn_rnn.datasets import fetch_tiny_shakespeare
+    >>> text = fetch_tiny_shakespeare()  # doctest: +SKIP
+    >>> len(text), text[:14]  # doctest: +SKIP
+    (1115394, 'First Citizen:')
+    """
+    path = _download(
+        url or TINY_SHAKESPEARE_URL,
+        get_data_home(data_home) / "tinyshakespeare" / "input.txt",
+        sha256=_TINY_SHAKESPEARE_SHA256,
+    )
+    return _read_text(path, "utf-8")

@@ -215,8 +215,12 @@ class RNNLanguageModel(TrainingCore):
 
         Each document is read from the start (after a boundary), every one of its
         tokens predicted from the ones before it, so ``GridSearchCV`` can compare
-        models by the likelihood of held-out documents. Tokens outside the vocabulary
-        are scored as ``"<unk>"``.
+        models by the likelihood of held-out documents. Tokens never seen in ``fit``
+        (or cut by ``max_vocab``/``min_freq``) are scored as ``"<unk>"``, so any text
+        gets a score; the model learned ``"<unk>"``'s probability only from the tokens
+        that ``max_vocab`` and ``min_freq`` cut, so with none cut an unseen token costs
+        many nats. :meth:`sample` rejects such tokens in its prompt instead, which it
+        returns as text.
 
         Parameters
         ----------
@@ -353,6 +357,9 @@ class RNNLanguageModel(TrainingCore):
         Each token is drawn from the model's next-token distribution divided by
         ``temperature`` and cut to the ``top_k`` most probable tokens. The unknown and
         boundary tokens are never drawn. The same ``random_state`` gives the same text.
+        A prompt holding tokens never seen in ``fit`` is a ``ValueError``: the prompt
+        comes back as the start of the text, which ``"<unk>"`` could not write back
+        (:meth:`score` reads such tokens as ``"<unk>"``).
 
         Parameters
         ----------
@@ -383,7 +390,8 @@ class RNNLanguageModel(TrainingCore):
         if unknown:
             raise ValueError(
                 f"prompt holds tokens never seen in fit: {unknown[:10]}; the model can only "
-                "continue text made of its vocabulary (see classes_)."
+                "continue text made of its vocabulary (see classes_), which it returns with "
+                "the prompt. (score reads unseen tokens as '<unk>'.)"
             )
         prompt_ids = self.encoder_.transform(corpus)[0]
         generator = torch.Generator().manual_seed(draw_seed(random_state))

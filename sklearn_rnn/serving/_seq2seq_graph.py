@@ -60,6 +60,7 @@ _PARAMETERS = _KNOWN_PARAMETERS | {
     "beam_size",
     "max_output_len",
     "label_smoothing",
+    "normalization",
 }
 
 
@@ -105,6 +106,7 @@ def export_seq2seq(estimator, check: bool) -> bytes:
         "targets": target_state(estimator.target_encoder_),
         "beam_size": int(estimator.beam_size),
         "max_output_len": int(estimator.max_output_len_),
+        "normalization": estimator.normalization,
         "decoder": base64.b64encode(step_model.SerializeToString()).decode("ascii"),
     }
     helper.set_model_props(encoder_model, {METADATA_KEY: dump_metadata(document)})

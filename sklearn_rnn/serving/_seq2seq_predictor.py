@@ -12,6 +12,7 @@ import onnxruntime
 from sklearn_rnn._targets._sequences import EOS_ID
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._batching import length_sorted_batches
+from sklearn_rnn.encoding._unicode import NORMAL_FORMS, normalized
 from sklearn_rnn.exceptions import ModelFileError
 from sklearn_rnn.serving._beam_search import beam_search
 from sklearn_rnn.serving._feeds import graph_inputs
@@ -26,6 +27,9 @@ class Seq2SeqDecoding:
         if not all(isinstance(n, int) and n >= 1 for n in (beam_size, max_output_len)):
             raise _corrupted(path, "invalid beam_size or max_output_len")
         self.beam_size, self.max_output_len = beam_size, max_output_len
+        self.normalization = document.get("normalization")
+        if self.normalization not in (*NORMAL_FORMS, None):
+            raise _corrupted(path, f"invalid normalization {self.normalization!r}")
         try:
             step = base64.b64decode(str(document.get("decoder")), validate=True)
             self.session = onnxruntime.InferenceSession(
@@ -50,9 +54,11 @@ def beam_outputs(predictor, X, beam_size: int) -> tuple[list, np.ndarray]:
     """Every hypothesis of the beam for each row of ``X``: output ids (best first, each
     cut at its end) and the ``(n, K)`` log-probabilities, as the estimator's
     ``_beam_outputs``."""
-
     decoding = predictor._decoding
-    encoded = predictor._encoder.encode(predictor._check_X(X))
+    checked = predictor._check_X(X)
+    if decoding.normalization is not None:  # as the estimator reads its input
+        checked = normalized(checked, decoding.normalization)
+    encoded = predictor._encoder.encode(checked)
     lengths = encoded.lengths
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     hypotheses: list = [None] * len(lengths)
