@@ -11,9 +11,10 @@ removed) with the estimator's defaults, and scored on held-out words by word err
 by beam search. The dictionary (pinned, checksum checked) is downloaded once into the
 cache with :func:`~sklearn_rnn.datasets.fetch_cmudict`.
 
-By default the example trains on a sample of 20,000 entries for 3 epochs; ``--limit 0 --max-epochs auto`` trains the defaults on all ~122k training
-entries, as ``benchmarks/g2p.py`` does. Times are for an idle 2-core machine; where other
-programs share the cores, ``--threads 1`` keeps them. Run it with::
+By default the example trains on a sample of 20,000 entries for 3 epochs;
+``--limit 0 --max-epochs auto`` trains the defaults on all ~122k training entries, as
+``benchmarks/g2p.py`` does. Where other programs share the cores, ``--threads 1`` keeps
+them. Run it with::
 
     python examples/g2p_cmudict.py                            # fetch (cached) or ../shared/data
     python examples/g2p_cmudict.py --data-dir ../shared/data --threads 1
