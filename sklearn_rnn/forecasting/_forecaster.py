@@ -182,6 +182,7 @@ class RNNForecaster(RNNRegressor):
         module=None,
         callbacks=None,
         warm_start: bool = False,
+        distributed: bool | str = "auto",
         **kwargs,
     ):
         self._store_init_params(locals())
