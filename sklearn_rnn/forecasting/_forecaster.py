@@ -91,8 +91,9 @@ _DOC = """Recurrent forecaster: the next ``horizon`` values of a series from its
     the window; its last state predicts the correction of the window's seasonal naive
     forecast, for every quantile in ``quantiles`` (pinball loss, in units of the window's
     scale, so MASE-like), together with a linear map of the window's scaled values (an
-    autoregressive highway, as in LSTNet) that carries seasons longer than ``season``. :class:`RNNRegressor`'s defaults are unchanged: it keeps the
-    level, which a regression that is not a forecast may need.
+    autoregressive highway, as in LSTNet) that carries seasons longer than ``season``.
+    :class:`RNNRegressor`'s defaults are unchanged: it keeps the level, which a
+    regression that is not a forecast may need.
 
     Parameters
     ----------
