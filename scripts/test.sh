@@ -13,4 +13,6 @@ python -m pip install --quiet torch==2.13.0
 # The dev extra holds the test tools and seqeval, the reference the metric tests compare with.
 python -m pip install --quiet -e ".[dev]"
 
-python -m pytest "$@"
+# Two workers (pytest-xdist, in the dev extra): the suite's small fits run side by side on
+# CI's two cores; -n 0 as an argument runs it serially.
+python -m pytest -n 2 "$@"
