@@ -133,3 +133,31 @@ def _symbols_of(symbols: list[list[str]]) -> list[str]:
     """The distinct symbols, most frequent first, ties alphabetically (reproducible ids)."""
     vocabulary = Vocabulary.from_corpus(symbols)
     return [t for t in vocabulary.tokens[2:] if t not in (EOS_TOKEN, BOS_TOKEN)]
+
+
+def until_end(ids: list[int]) -> list[int]:
+    """The output ids before the end of sequence (all of them when it never came).
+
+    Examples
+    --------
+    >>> until_end([5, 6, EOS_ID, 0]), until_end([5, 6])
+    ([5, 6], [5, 6])
+    """
+    return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
+
+
+def nbest_outputs(hypotheses: list, scores: np.ndarray, n: int, targets) -> list[list[tuple]]:
+    """Per input, the ``n`` best ``(output, log-probability)`` pairs of its beam.
+
+    ``hypotheses`` holds each input's beam (id lists, best first) and ``scores`` their
+    ``(n_inputs, K)`` log-probabilities; hypotheses the beam could not fill
+    (``-inf``) are left out, and ``targets`` (a fitted :class:`SequenceTargets`)
+    turns the ids into outputs in the form of ``y``.
+    """
+    result = []
+    for beams, row_scores in zip(hypotheses, scores, strict=True):
+        pairs = zip(beams, row_scores.tolist(), strict=True)
+        kept = [(ids, s) for ids, s in pairs if s > -np.inf][:n]
+        outputs = targets.inverse_transform([ids for ids, _ in kept])
+        result.append([(o, s) for o, (_, s) in zip(outputs, kept, strict=True)])
+    return result

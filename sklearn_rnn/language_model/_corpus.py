@@ -223,3 +223,24 @@ def stream_of(documents: list[np.ndarray]) -> np.ndarray:
 # Ids that are never written out by sampling: padding, unknown, the boundary.
 SPECIAL_IDS = (0, UNK_ID, BOUNDARY_ID)
 SPECIAL_TOKENS = (PAD_TOKEN, UNK_TOKEN, BOUNDARY_TOKEN)
+
+
+def padded_documents(documents: list[np.ndarray], batch_size: int):
+    """``(rows, (B, T + 1) ids, (B,) lengths + 1)``: documents batched by length, each read
+    after a boundary token (shared by the estimator's reading and the served model).
+
+    Examples
+    --------
+    >>> docs = [np.array([5, 6, 7]), np.array([8])]
+    >>> [(rows.tolist(), ids.tolist()) for rows, ids, _ in padded_documents(docs, 2)]  # 2: boundary
+    [([1, 0], [[2, 8, 0, 0], [2, 5, 6, 7]])]
+    """
+    lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
+    order = np.argsort(lengths, kind="stable")
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        padded = np.zeros((len(rows), int(lengths[rows].max()) + 1), dtype=np.int64)
+        padded[:, 0] = BOUNDARY_ID
+        for i, row in enumerate(rows):
+            padded[i, 1 : lengths[row] + 1] = documents[row]
+        yield rows, padded, lengths[rows] + 1

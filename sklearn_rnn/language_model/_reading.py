@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
-from sklearn_rnn.language_model._corpus import BOUNDARY_ID
+from sklearn_rnn.language_model._corpus import BOUNDARY_ID, padded_documents
 from sklearn_rnn.language_model._sampling import draw_column
 
 # Logit elements per chunk when scoring: a (B, T, V) float64 block of about 32 MB.
@@ -21,21 +21,13 @@ _CHUNK_ELEMENTS = 1 << 22
 
 
 def document_batches(documents: list[np.ndarray], batch_size: int) -> Iterator[tuple]:
-    """``(rows, ((B, T + 1) ids, (B,) lengths + 1))``: each document after a boundary.
+    """``(rows, ((B, T + 1) ids, (B,) lengths + 1))`` as tensors: each document after a boundary.
 
     Batches of documents sorted by length, for the estimator's prediction loop; ``rows``
     are their positions in ``documents``.
     """
-    lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-    order = np.argsort(lengths, kind="stable")
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        padded = np.zeros((len(rows), int(lengths[rows].max()) + 1), dtype=np.int64)
-        padded[:, 0] = BOUNDARY_ID
-        for i, row in enumerate(rows):
-            padded[i, 1 : lengths[row] + 1] = documents[row]
-        batch = (torch.from_numpy(padded), torch.from_numpy(lengths[rows] + 1))
-        yield torch.from_numpy(rows), batch
+    for rows, padded, lengths in padded_documents(documents, batch_size):
+        yield torch.from_numpy(rows), (torch.from_numpy(padded), torch.from_numpy(lengths))
 
 
 def _eval_module(estimator) -> torch.nn.Module:

@@ -12,12 +12,12 @@ from sklearn_rnn._base._batches import IGNORE_INDEX, SequenceDataset
 from sklearn_rnn._base._encoded_sequences import EncodedSequences
 from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn._targets import SequenceTargets, check_targets
+from sklearn_rnn._targets._sequences import nbest_outputs, until_end
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._unicode import NORMAL_FORMS, normalized
 from sklearn_rnn.metrics import sequence_accuracy
 from sklearn_rnn.seq2seq._network import (
     BOS_ID,
-    EOS_ID,
     Seq2SeqModel,
     beam_search,
     sequence_log_probs,
@@ -374,7 +374,7 @@ class RNNSeq2Seq(SequenceEstimator):
         for rows, (tokens, log_probs) in self._predict_batches(dataset, step):
             scores[rows.numpy()] = log_probs.cpu().numpy()
             for row, beams in zip(rows.tolist(), tokens.cpu().tolist(), strict=True):
-                hypotheses[row] = [_until_end(ids) for ids in beams]
+                hypotheses[row] = [until_end(ids) for ids in beams]
         return hypotheses, scores
 
     def predict(self, X) -> list:
@@ -416,13 +416,7 @@ class RNNSeq2Seq(SequenceEstimator):
         if not v._is_integer(n) or n < 1:
             raise ValueError(f"n must be an int >= 1 or None, got {n!r}.")
         hypotheses, scores = self._beam_outputs(X, max(self.beam_size, n))
-        result = []
-        for beams, row_scores in zip(hypotheses, scores, strict=True):
-            pairs = zip(beams, row_scores.tolist(), strict=True)
-            kept = [(ids, s) for ids, s in pairs if s > -np.inf][:n]
-            outputs = self.target_encoder_.inverse_transform([ids for ids, _ in kept])
-            result.append([(o, s) for o, (_, s) in zip(outputs, kept, strict=True)])
-        return result
+        return nbest_outputs(hypotheses, scores, n, self.target_encoder_)
 
     def score_sequences(self, X, y) -> np.ndarray:
         """``log P(y_i | X_i)`` of given outputs: the model's log-probability of each.
@@ -494,11 +488,6 @@ class RNNSeq2Seq(SequenceEstimator):
 
 def _kind(y: np.ndarray) -> str:
     return v.TEXT if isinstance(y[0], str) else v.TOKENS
-
-
-def _until_end(ids: list[int]) -> list[int]:
-    """The output ids before the end of sequence (all of them when it never came)."""
-    return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
 
 
 RNNSeq2Seq.__doc__ = _DOC.format(

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from sklearn_rnn.language_model._corpus import BOUNDARY_ID, SPECIAL_IDS, check_corpus
+from sklearn_rnn.language_model._corpus import (
+    BOUNDARY_ID,
+    SPECIAL_IDS,
+    check_corpus,
+    padded_documents,
+)
 from sklearn_rnn.language_model._sampling import (
     check_sample_arguments,
     draw_column,
@@ -43,25 +48,13 @@ class ServedLanguageModel:
         logits, *states = self.session.run(None, feed)
         return logits, states
 
-    def _batches(self, documents: list[np.ndarray], batch_size: int):
-        """``(rows, (B, T + 1) ids, (B,) lengths + 1)``, each document after a boundary."""
-        lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            padded = np.zeros((len(rows), int(lengths[rows].max()) + 1), dtype=np.int64)
-            padded[:, 0] = BOUNDARY_ID
-            for i, row in enumerate(rows):
-                padded[i, 1 : lengths[row] + 1] = documents[row]
-            yield rows, padded, lengths[rows] + 1
-
     def _chunk(self, batch: int) -> int:
         return max(1, _CHUNK_ELEMENTS // max(1, batch * self.n_outputs))
 
     def total_log_likelihood(self, X, batch_size: int) -> tuple[float, int]:
         documents = self.encoder.transform(check_corpus(X))
         total, count = 0.0, 0
-        for _, padded, _ in self._batches(documents, batch_size):
+        for _, padded, _ in padded_documents(documents, batch_size):
             inputs, targets = padded[:, :-1], padded[:, 1:] - 1  # output k is id k + 1
             chunk, states = self._chunk(len(padded)), None
             for start in range(0, inputs.shape[1], chunk):
@@ -79,7 +72,7 @@ class ServedLanguageModel:
         one = isinstance(prefix, str)
         documents = self.encoder.transform(check_corpus([prefix] if one else prefix, "prefix"))
         proba = np.empty((len(documents), self.n_outputs))
-        for rows, padded, lengths in self._batches(documents, batch_size):
+        for rows, padded, lengths in padded_documents(documents, batch_size):
             last = lengths - 1  # the position of each document's last input
             chunk, states = self._chunk(len(padded)), None
             for start in range(0, padded.shape[1], chunk):

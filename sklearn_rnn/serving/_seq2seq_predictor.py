@@ -9,7 +9,7 @@ import binascii
 import numpy as np
 import onnxruntime
 
-from sklearn_rnn._targets._sequences import EOS_ID
+from sklearn_rnn._targets._sequences import nbest_outputs, until_end
 from sklearn_rnn.encoding import _validation as v
 from sklearn_rnn.encoding._batching import length_sorted_batches
 from sklearn_rnn.encoding._unicode import NORMAL_FORMS, normalized
@@ -72,7 +72,7 @@ def beam_outputs(predictor, X, beam_size: int) -> tuple[list, np.ndarray]:
         )
         scores[rows] = log_probs
         for row, beams in zip(rows.tolist(), tokens.tolist(), strict=True):
-            hypotheses[row] = [_until_end(ids) for ids in beams]
+            hypotheses[row] = [until_end(ids) for ids in beams]
     return hypotheses, scores
 
 
@@ -87,14 +87,4 @@ def predict_nbest(predictor, X, n: int | None) -> list[list[tuple]]:
     if not v._is_integer(n) or n < 1:
         raise ValueError(f"n must be an int >= 1 or None, got {n!r}.")
     hypotheses, scores = beam_outputs(predictor, X, max(predictor._decoding.beam_size, n))
-    result = []
-    for beams, row_scores in zip(hypotheses, scores, strict=True):
-        pairs = zip(beams, row_scores.tolist(), strict=True)
-        kept = [(ids, s) for ids, s in pairs if s > -np.inf][:n]
-        outputs = predictor.target_encoder_.inverse_transform([ids for ids, _ in kept])
-        result.append([(o, s) for o, (_, s) in zip(outputs, kept, strict=True)])
-    return result
-
-
-def _until_end(ids: list[int]) -> list[int]:
-    return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
+    return nbest_outputs(hypotheses, scores, n, predictor.target_encoder_)
