@@ -9,10 +9,10 @@ network's output on ``X``.
 from __future__ import annotations
 
 import numpy as np
-import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_rnn._base._training import in_input_order
 from sklearn_rnn.nn._networks import OutputHead
 
 
@@ -67,10 +67,7 @@ class PooledRepresentationMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixi
             parts = [(rows, captured[-1].cpu()) for rows, _, _ in self._outputs_by_batch(X)]
         finally:
             handle.remove()
-        features = torch.cat([part for _, part in parts]).double()
-        result = torch.empty_like(features)
-        result[torch.cat([rows for rows, _ in parts])] = features
-        return result.numpy()
+        return in_input_order(parts).double().numpy()
 
     @property
     def _n_features_out(self) -> int:

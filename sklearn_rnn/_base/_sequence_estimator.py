@@ -28,7 +28,7 @@ from sklearn_rnn._base._kind_defaults import KIND_DEFAULTS, KIND_DEPENDENT, reso
 from sklearn_rnn._base._random import next_seed
 from sklearn_rnn._base._sample_weight import check_sample_weight, normalized_weights
 from sklearn_rnn._base._sequence_encoder import UNK_ID, SequenceEncoder
-from sklearn_rnn._base._training import TrainingCore
+from sklearn_rnn._base._training import TrainingCore, in_input_order
 from sklearn_rnn._base._training_budget import (
     AUTO_MIN_STEPS,
     resolve_early_stopping,
@@ -408,14 +408,7 @@ class SequenceEstimator(TrainingCore):
 
     def _pooled_outputs(self, X) -> torch.Tensor:
         """The module's ``(n, n_outputs)`` outputs, rows in the order of ``X``."""
-        parts = list(self._outputs_by_batch(X))
-        if len(parts) == 1:
-            return parts[0][2].cpu()
-        rows = torch.cat([part[0] for part in parts])
-        outputs = torch.cat([part[2].cpu() for part in parts])
-        result = torch.empty_like(outputs)
-        result[rows] = outputs
-        return result
+        return in_input_order([(rows, out) for rows, _, out in self._outputs_by_batch(X)])
 
     def forward(self, X, training=False, device="cpu"):
         """The module's outputs on ``X``, rows in the order of ``X``.

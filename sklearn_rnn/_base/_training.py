@@ -676,16 +676,9 @@ class TrainingCore(NeuralNet):
                 result = step(batch)
             yield rows, result
 
-    def _predict_in_order(self, dataset, step: Callable, n: int) -> torch.Tensor:
+    def _predict_in_order(self, dataset, step: Callable) -> torch.Tensor:
         """``step``'s ``(B, ...)`` tensor results of every batch, rows in dataset order."""
-        parts = list(self._predict_batches(dataset, step))
-        if len(parts) == 1 and torch.equal(parts[0][0], torch.arange(n)):
-            return parts[0][1].cpu()
-        rows = torch.cat([part[0] for part in parts])
-        outputs = torch.cat([part[1].cpu() for part in parts])
-        result = torch.empty_like(outputs)
-        result[rows] = outputs
-        return result
+        return in_input_order(list(self._predict_batches(dataset, step)))
 
     # -- inspection and saving ----------------------------------------------------------
 
@@ -768,3 +761,14 @@ class TrainingCore(NeuralNet):
         if show:
             print(result)
         return result
+
+
+def in_input_order(parts: list[tuple[torch.Tensor, torch.Tensor]]) -> torch.Tensor:
+    """The ``(rows, outputs)`` of batches sorted by length, one tensor in the rows' order."""
+    if len(parts) == 1 and torch.equal(parts[0][0], torch.arange(len(parts[0][0]))):
+        return parts[0][1].cpu()
+    rows = torch.cat([part[0] for part in parts])
+    outputs = torch.cat([part[1].cpu() for part in parts])
+    result = torch.empty_like(outputs)
+    result[rows] = outputs
+    return result

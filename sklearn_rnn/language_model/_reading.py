@@ -84,7 +84,7 @@ def last_logits(estimator, documents: list[np.ndarray]) -> torch.Tensor:
             result[index] = logits.double().cpu()[index, last[index] - start]
         return result
 
-    return estimator._predict_in_order(documents, step, len(documents))
+    return estimator._predict_in_order(documents, step)
 
 
 def layer_states(estimator, documents, layer: int, cell_state: bool) -> list[np.ndarray]:

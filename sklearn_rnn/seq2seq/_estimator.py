@@ -443,7 +443,7 @@ class RNNSeq2Seq(SequenceEstimator):
             inputs = {key: value.to(self.device) for key, value in inputs.items()}
             return sequence_log_probs(self.module_, **inputs, targets=targets.to(self.device))
 
-        return self._predict_in_order(dataset, step, len(dataset)).numpy()
+        return self._predict_in_order(dataset, step).numpy()
 
     def score(self, X, y, sample_weight=None) -> float:
         """Exact-match accuracy: the share of inputs whose whole output is predicted right.
