@@ -2,7 +2,8 @@
 
 The text and series workloads of ``benchmarks/speed.py`` (movie-review-like id
 sequences; AR(1) series of 150 steps), trained by ``RNNClassifier`` / ``RNNRegressor``
-with the same settings alone and data-parallel over a gloo process group of ``N``
+with the same settings (``batch_size`` per process, so an epoch over ``N`` processes takes
+``N`` times fewer steps) alone and data-parallel over a gloo process group of ``N``
 processes on this machine (``torch.multiprocessing``, as ``torchrun --nproc_per_node N``
 would start them). Every process runs one torch thread, so N processes use N cores. The
 runs of each size alternate, repeat by repeat, so that load from other programs hits
@@ -123,7 +124,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--scale", type=float, default=1.0, help="share of speed.py's data")
     parser.add_argument("--epochs", type=int, default=3, help="per fit; the first is warm-up")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=64, help="the global batch")
+    parser.add_argument("--batch-size", type=int, default=64,
+                        help="per process (a global batch holds N times as many)")  # fmt: skip
     args = parser.parse_args(argv)
     results = {}
     for workload in args.workloads:

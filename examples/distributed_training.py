@@ -46,8 +46,8 @@ MR_SETTINGS = dict(
     cell="lstm", bidirectional=True, hidden_size=128, embedding_dim=300, dropout=0.5,
     tokenizer="whitespace", min_freq=2, batch_size=64, lr=2e-3, max_epochs=7,
 )  # fmt: skip
-#: char_lm_shakespeare.py's quick settings.
-LM_SETTINGS = dict(hidden_size=256, max_epochs=3)
+#: char_lm_shakespeare.py's quick settings (and the default learning rate).
+LM_SETTINGS = dict(hidden_size=256, max_epochs=3, lr=2e-3)
 
 
 def load_mr(data_dir: Path) -> tuple[list[str], np.ndarray]:
@@ -71,6 +71,11 @@ def epoch_seconds(model) -> float:
     return statistics.median(model.history_[:, "dur"])
 
 
+def scaled_lr(lr: float) -> float:
+    """``lr`` times the number of processes: the global batch grows with them."""
+    return lr * (dist.get_world_size() if dist.is_initialized() else 1)
+
+
 def run_mr(data_dir: Path, max_epochs: int | None, limit: int | None, seed: int) -> dict:
     texts, labels = load_mr(data_dir)
     if limit is not None:  # a stratified sample, the same in every process
@@ -81,6 +86,7 @@ def run_mr(data_dir: Path, max_epochs: int | None, limit: int | None, seed: int)
         texts, labels, test_size=0.1, stratify=labels, random_state=seed
     )
     settings = {**MR_SETTINGS, **({} if max_epochs is None else {"max_epochs": max_epochs})}
+    settings["lr"] = scaled_lr(settings["lr"])
     model = RNNClassifier(**settings, random_state=seed)
     start = time.perf_counter()
     model.fit(X_train, y_train)  # the same call in every process
@@ -99,6 +105,7 @@ def run_shakespeare(
     cut = int(0.9 * len(text))
     train, valid = text[:cut][: train_chars or 300_000], text[cut:]
     settings = {**LM_SETTINGS, **({} if max_epochs is None else {"max_epochs": max_epochs})}
+    settings["lr"] = scaled_lr(settings["lr"])
     model = RNNLanguageModel(**settings, random_state=seed)
     start = time.perf_counter()
     model.fit(train)

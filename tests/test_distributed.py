@@ -4,7 +4,8 @@ One group of two processes (``torch.multiprocessing``) is started once for the m
 runs every case below as a ``torchrun`` script would (same estimator, same ``X, y``) and
 writes what it fitted. The tests compare the two ranks with each other and with a fit in
 this process alone on the same data: the global batches are the same, so the parameters
-agree to float tolerance.
+agree to float tolerance. As in any DDP loop, ``batch_size`` is per process: the lone fit
+compared with draws global batches of ``WORLD_SIZE * batch_size``.
 """
 
 import contextlib
@@ -16,8 +17,10 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNLanguageModel, RNNRegressor, RNNSeq2Seq, RNNTagger
+from sklearn_rnn._base import _distributed
 from sklearn_rnn.exceptions import TrainingDivergedError
 
 pytestmark = pytest.mark.skipif(not dist.is_available(), reason="torch.distributed missing")
@@ -45,57 +48,77 @@ def _tags():
     return X, [[t.upper() if t in "ab" else "O" for t in x] for x in X]
 
 
+class EmbeddingGradientLayout(Callback):
+    """Record ``sparse_``: whether each of the fit's backward passes gave the input
+    embedding a sparse gradient."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.sparse_ = []
+        weight = net.module_.input_layer.embedding.weight
+        self.handle_ = weight.register_hook(lambda grad: self.sparse_.append(grad.is_sparse))
+
+    def on_train_end(self, net, **kwargs):
+        self.handle_.remove()
+
+
 def _case(name):
     """(estimator, fit arguments) of each case; dropout off, so ranks draw no masks."""
     if name == "weighted classifier":
-        # 101 texts in batches of 16: a last batch of 5; class and sample weights, whose
-        # denominators must be the global batch's.
+        # 101 texts in global batches of 16: a last batch of 5; class and sample weights,
+        # whose denominators must be the global batch's.
         X, y, w = _texts()
-        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=3,
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=3,
                             class_weight="balanced", early_stopping=False)  # fmt: skip
         return clf, dict(X=X, y=y, sample_weight=w)
     if name == "sparse embeddings":
         # SparseAdam's row gradients go through DDP as sparse tensors (gloo).
         X, y, _ = _texts()
-        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=2,
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=2,
                             sparse_embeddings=True, early_stopping=False)  # fmt: skip
         return clf, dict(X=X, y=y)
+    if name == "embedding sent sparse":
+        # A dense embedding at least SPARSE_FROM entries large (lowered for this case) goes
+        # through DDP as sparse rows, then is made dense again for Adam.
+        X, y, _ = _texts()
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=2,
+                            early_stopping=False, callbacks=[EmbeddingGradientLayout()])  # fmt: skip
+        return clf, dict(X=X, y=y)
     if name == "last batch of one":
-        # 17 series in batches of 8: rank 1 has no row of the last batch.
+        # 17 series in global batches of 8: rank 1 has no row of the last batch.
         X, y = _series(17)
-        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=3, early_stopping=False)
+        reg = RNNRegressor(**TINY, batch_size=4, max_epochs=3, early_stopping=False)
         return reg, dict(X=X, y=y)
     if name == "crf tagger":
         # Some batches hold only one-step sequences, whose loss leaves the CRF's
         # transitions out: the ranks' gradient buckets must still match.
         X, y = _tags()
         tagger = RNNTagger(**TINY, embedding_dim=8, dropout=0.0, word_dropout=0.0, crf=True,
-                           batch_size=8, max_epochs=3, early_stopping=False)  # fmt: skip
+                           batch_size=4, max_epochs=3, early_stopping=False)  # fmt: skip
         return tagger, dict(X=X, y=y)
     if name == "seq2seq":
         rng = np.random.RandomState(3)
         X = ["".join(rng.choice(list("abc"), rng.randint(1, 6))) for _ in range(40)]
-        model = RNNSeq2Seq(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=2,
+        model = RNNSeq2Seq(**TINY, embedding_dim=8, dropout=0.0, batch_size=4, max_epochs=2,
                            early_stopping=False)  # fmt: skip
         return model, dict(X=X, y=[x[::-1] for x in X])
     if name == "language model":
-        # 3 streams over 2 ranks: rows 0 and 2 on rank 0, row 1 on rank 1.
+        # 2 streams per rank: 4 in all, rows 0 and 2 on rank 0, rows 1 and 3 on rank 1.
         text = "".join(np.random.RandomState(4).choice(list("abcd \n"), 2000))
-        lm = RNNLanguageModel(**TINY, embedding_dim=8, dropout=0.0, batch_size=3, bptt=25,
+        lm = RNNLanguageModel(**TINY, embedding_dim=8, dropout=0.0, batch_size=2, bptt=25,
                               max_epochs=2)  # fmt: skip
         return lm, dict(X=text)
     if name == "early stopping":
         # Labels unrelated to the texts: the validation loss soon stops improving.
         X, _, _ = _texts(120)
         y = np.random.RandomState(5).randint(0, 2, len(X))
-        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=16, max_epochs=40,
+        clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=40,
                             lr=0.05, early_stopping=True, patience=2, verbose=1)  # fmt: skip
         return clf, dict(X=X, y=y)
     if name == "diverging":
         # One target overflows the squared error of its rank's slice only.
         X, y = _series(20)
         y[3] = 3e38
-        reg = RNNRegressor(**TINY, batch_size=8, max_epochs=2, scale_target=False,
+        reg = RNNRegressor(**TINY, batch_size=4, max_epochs=2, scale_target=False,
                            early_stopping=False)  # fmt: skip
         return reg, dict(X=X, y=y)
     if name == "different data":
@@ -110,6 +133,7 @@ def _case(name):
 CASES = [
     "weighted classifier",
     "sparse embeddings",
+    "embedding sent sparse",
     "last batch of one",
     "crf tagger",
     "seq2seq",
@@ -121,14 +145,30 @@ CASES = [
 ]
 
 
-def _fit(name):
+#: SPARSE_FROM for a case (entries of the embedding table, here 10 words x 8).
+SPARSE_FROM = {"embedding sent sparse": 64}
+
+
+def _fit(name, alone=False):
+    """Fit a case; ``alone``: in this process, on the global batches of the two ranks."""
     estimator, data = _case(name)
-    return estimator.fit(**data)
+    if alone:
+        estimator.set_params(batch_size=WORLD_SIZE * estimator.batch_size)
+    threshold = SPARSE_FROM.get(name, _distributed.SPARSE_FROM)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_distributed, "SPARSE_FROM", threshold)
+        return estimator.fit(**data)
 
 
 def _summary(estimator, printed=""):
+    embedding = getattr(estimator.module_, "input_layer", None)
     return {
         "state": {k: v.clone() for k, v in estimator.module_.state_dict().items()},
+        "sparse": getattr(getattr(embedding, "embedding", None), "sparse", None),
+        "sent_sparse": [
+            bool(any(cb.sparse_)) for cb in estimator.callbacks or []
+            if isinstance(cb, EmbeddingGradientLayout)
+        ],  # fmt: skip
         "train_loss": [float(v) for v in estimator.history[:, "train_loss"]],
         "epochs": len(estimator.history),
         "printed": printed,
@@ -177,24 +217,44 @@ def _assert_states_close(a, b, atol):
         torch.testing.assert_close(a[key], b[key], rtol=0, atol=atol, msg=key)
 
 
-@pytest.mark.parametrize("name", CASES[:6])
+@pytest.mark.parametrize("name", CASES[:7])
 def test_two_ranks_train_the_single_process_model(ranks, name):
     (rank0, rank1), _ = ranks
     # Every rank ends with the same model ...
     for key, value in rank0[name]["state"].items():
         assert torch.equal(value, rank1[name]["state"][key]), key
     # ... the model of one process on the same global batches, up to float rounding
-    alone = _summary(_fit(name))
+    alone = _summary(_fit(name, alone=True))
     _assert_states_close(rank0[name]["state"], alone["state"], atol=1e-5)
     # and both record the global batches' loss.
     np.testing.assert_allclose(rank0[name]["train_loss"], alone["train_loss"], rtol=1e-5)
     assert rank1[name]["train_loss"] == rank0[name]["train_loss"]
     assert rank0[name]["epochs"] == alone["epochs"] >= 2
+    # A table sent sparse is dense again after the fit, as it was built.
+    assert rank0[name]["sparse"] == alone["sparse"]
+
+
+def test_a_large_embedding_is_sent_sparse_and_trained_dense(ranks):
+    (rank0, rank1), _ = ranks
+    # Its gradients were sparse in the group (and dense alone); the models agree above.
+    assert rank0["embedding sent sparse"]["sent_sparse"] == [True]
+    assert rank1["embedding sent sparse"]["sent_sparse"] == [True]
+    assert _summary(_fit("embedding sent sparse", alone=True))["sent_sparse"] == [False]
+    assert rank0["embedding sent sparse"]["sparse"] is False
+
+
+def test_fit_in_a_group_takes_batch_size_per_process(ranks):
+    (rank0, _), _ = ranks
+    # The same fit with batch_size per process in one process is another model: the
+    # group's global batches hold WORLD_SIZE * batch_size samples.
+    alone = _summary(_fit("weighted classifier"))
+    assert len(alone["train_loss"]) == len(rank0["weighted classifier"]["train_loss"])
+    assert not np.allclose(alone["train_loss"], rank0["weighted classifier"]["train_loss"])
 
 
 def test_early_stopping_stops_every_rank_at_the_same_epoch(ranks):
     (rank0, rank1), _ = ranks
-    alone = _fit("early stopping")
+    alone = _fit("early stopping", alone=True)
     epochs = rank0["early stopping"]["epochs"]
     assert epochs == rank1["early stopping"]["epochs"] == len(alone.history) < 40
     for key, value in rank0["early stopping"]["state"].items():
@@ -204,7 +264,7 @@ def test_early_stopping_stops_every_rank_at_the_same_epoch(ranks):
 def test_divergence_guard_stops_every_rank_at_the_same_batch(ranks):
     (rank0, rank1), _ = ranks
     with pytest.raises(TrainingDivergedError) as alone:
-        _fit("diverging")
+        _fit("diverging", alone=True)
     # Only one rank's slice held the overflowing sample; both raise, as one process does.
     assert rank0["diverging"]["error"] == rank1["diverging"]["error"] == str(alone.value)
 

@@ -1,18 +1,23 @@
 """Data-parallel training on ``torch.distributed``: one model, its batches shared by processes.
 
 When a script launched by ``torchrun`` has called ``torch.distributed.init_process_group()``
-(world size > 1), ``fit`` trains data-parallel over that group: every process fits the same
-estimator on the same ``X, y``, so the encoders, the validation split and the sample weights
-come out the same everywhere, and the fit's random stream (seeded by ``random_state``, or by
-rank 0's draw) orders the *global* batches identically on every rank. Each rank takes a fixed
-slice of every global batch (rows ``rank, rank + W, ...``: length-grouped batches are sorted
-within their pool, so the slices are of similar lengths), runs it through a
-:class:`~torch.nn.parallel.DistributedDataParallel` wrapper of the network, and DDP averages
-the gradients. Every rank therefore has the same number of batches per epoch, whatever the
-lengths (no rank waits on a missing batch); a rank whose slice of a small last batch is empty
-runs one row of it with weight zero, so that it still joins the gradient average.
+(world size ``W`` > 1), ``fit`` trains data-parallel over that group: every process fits the
+same estimator on the same ``X, y``, so the encoders, the validation split and the sample
+weights come out the same everywhere, and the fit's random stream (seeded by
+``random_state``, or by rank 0's draw) orders the *global* batches identically on every
+rank. As in any DDP training loop, ``batch_size`` is what one process trains on per step:
+a global batch holds ``W * batch_size`` samples (the language model: ``W * batch_size``
+parallel streams), so an epoch takes ``W`` times fewer optimizer steps. Each rank takes a
+fixed slice of every global batch (rows ``rank, rank + W, ...``: length-grouped batches
+are sorted within their pool, so the slices are of similar lengths), runs it through a
+:class:`~torch.nn.parallel.DistributedDataParallel` wrapper of the network, and DDP
+averages the gradients. Every rank therefore has the same number of batches per epoch,
+whatever the lengths (no rank waits on a missing batch); a rank whose slice of a small
+last batch is empty runs one row of it with weight zero, so that it still joins the
+gradient average.
 
-The gradient equals the single-process gradient of the global batch: each slice's loss,
+The gradient equals the single-process gradient of the global batch (a fit in one
+process with ``batch_size=W * batch_size`` draws the same batches): each slice's loss,
 a mean over its own terms, is scaled by ``W * mass(slice) / mass(batch)``, where the mass is
 what the unweighted mean divides by (:meth:`TrainingCore._loss_mass`: rows, real steps,
 class weights). Each batch's loss is then averaged over the ranks, so the history, the
@@ -20,6 +25,12 @@ divergence guard and the stopping callbacks see the global loss on every rank; t
 stopping decision is also agreed on at each epoch's end, and after training rank 0's
 weights are broadcast, so that every rank holds the same model. Only rank 0 prints or
 writes files.
+
+A large embedding table (at least :data:`SPARSE_FROM` entries) on CPU processes (gloo)
+travels as a sparse gradient, the rows the batch used, instead of the whole table: DDP's
+sparse all-reduce. Once reduced, the gradient is made dense again, so that clipping and
+the optimizer see what they see in a single process. (NCCL has no sparse all-reduce,
+and GPUs all-reduce a dense table quickly.)
 """
 
 from __future__ import annotations
@@ -35,6 +46,11 @@ from skorch.callbacks import Checkpoint, ProgressBar, TrainEndCheckpoint
 SHARD_SCALE = "_shard_scale"
 GLOBAL_SIZE = "_global_batch_size"
 SHARD_KEYS = frozenset({SHARD_SCALE, GLOBAL_SIZE})
+
+#: An embedding table of at least this many entries sends its gradient sparse (gloo): on
+#: a CPU, the dense all-reduce of 2**20 floats takes about as long as the sparse one of a
+#: batch's rows, whose several rounds cost a few milliseconds whatever the table's size.
+SPARSE_FROM = 2**20
 
 # Callbacks that print or write files: only rank 0 runs them.
 _WRITERS = (ProgressBar, Checkpoint, TrainEndCheckpoint)
@@ -91,7 +107,14 @@ class DataParallel:
         self.ddp = None
         self._dense_params: list = []
         self._unused: list = []
+        self._made_sparse: list = []
+        self._pending = None  # the all-reduce of the parameters' use and the loss
+        self._use_and_loss = None
         self._global_loss = None
+
+    def global_batch_size(self, batch_size: int) -> int:
+        """The samples of one global batch: ``batch_size`` on each process."""
+        return batch_size * self.world_size
 
     # -- agreement ----------------------------------------------------------------------
 
@@ -126,7 +149,8 @@ class DataParallel:
 
     def global_loss(self, loss: torch.Tensor) -> torch.Tensor:
         """The global batch's loss (the mean of the ranks' scaled slice losses), summed
-        over the ranks in :meth:`prepare_backward` with the parameters' use."""
+        over the ranks with the parameters' use (:meth:`prepare_backward`)."""
+        self._collect()
         return self._global_loss.to(loss.device, loss.dtype).reshape(loss.shape)
 
     def rank_seed(self, seed: int) -> int:
@@ -139,6 +163,10 @@ class DataParallel:
         """Wrap the network in DDP (this broadcasts rank 0's weights to every rank)."""
         from torch.nn.parallel import DistributedDataParallel
 
+        # DDP reads each embedding's `sparse` flag when it builds its gradient buckets.
+        self._made_sparse = [m for m in module.modules() if _sends_sparse_gradient(m)]
+        for embedding in self._made_sparse:
+            embedding.sparse = True
         # Buffers (batch normalization's statistics) follow rank 0's, as DDP syncs them.
         self.ddp = DistributedDataParallel(module)
         sparse = {
@@ -150,7 +178,7 @@ class DataParallel:
 
     def prepare_backward(self, loss: torch.Tensor) -> torch.Tensor:
         """``loss``, made to reach every parameter; which parameters no rank used, and the
-        global loss, learnt from one all-reduce.
+        global loss, sent for during the backward pass.
 
         DDP (without ``find_unused_parameters``, which cannot see parameters used only in
         the loss, as a CRF's) reduces a gradient bucket once all its parameters have
@@ -159,31 +187,50 @@ class DataParallel:
         other. So zero times one entry of each parameter this slice leaves out is added
         (the same value and gradient), and a parameter that no rank used loses its
         gradient after the backward pass, as it has none in a single process (so the
-        optimizer skips it, as there). The same all-reduce sums the ranks' losses.
+        optimizer skips it, as there). One all-reduce, which runs while the backward pass
+        does, counts the ranks that used each parameter and sums their losses.
         """
         used = _parameters_reached(loss)
         values = [float(id(p) in used) for p in self._dense_params] + [float(loss.detach())]
-        summed = self._tensor(values, torch.float64)
-        dist.all_reduce(summed)
-        self._global_loss = summed[-1] / self.world_size
-        flags = summed[:-1].tolist()
-        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
+        self._use_and_loss = self._tensor(values, torch.float64)
+        self._pending = dist.all_reduce(self._use_and_loss, async_op=True)
         missing = [p.reshape(-1)[0] for p in self._dense_params if id(p) not in used]
         if not missing:
             return loss
         return loss + 0.0 * torch.stack(missing).sum()
 
-    def forget_unused_gradients(self) -> None:
-        """Drop the (zero) gradients of the parameters that no rank used in this batch."""
+    def _collect(self) -> None:
+        """Wait for the all-reduce of :meth:`prepare_backward`; note its results."""
+        if self._pending is None:
+            return
+        self._pending.wait()
+        self._pending = None
+        summed = self._use_and_loss
+        self._global_loss = summed[-1] / self.world_size
+        flags = summed[:-1].tolist()
+        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
+
+    def finish_gradients(self) -> None:
+        """The reduced gradients as a single process has them: none for the parameters
+        that no rank used in this batch, dense for the tables sent sparse."""
+        self._collect()
         for param in self._unused:
             param.grad = None
         self._unused = []
+        for embedding in self._made_sparse:
+            grad = embedding.weight.grad
+            if grad is not None and grad.is_sparse:
+                embedding.weight.grad = grad.to_dense()
 
     def release(self) -> None:
         """Drop the DDP wrapper (and with it the gradient hooks it registered)."""
         self.ddp = None
+        for embedding in self._made_sparse:
+            embedding.sparse = False
+        self._made_sparse = []
         self._dense_params = []
         self._unused = []
+        self._pending = None
 
     @contextmanager
     def forward_through_ddp(self, estimator):
@@ -215,6 +262,19 @@ class DataParallel:
         """The scale of a training slice's loss (None for a batch that is no slice)."""
         scale = X.get(SHARD_SCALE) if isinstance(X, dict) else None
         return None if scale is None else scale[0]
+
+
+def _sends_sparse_gradient(module: torch.nn.Module) -> bool:
+    """Whether ``module`` is a large trained embedding table whose dense gradient a
+    data-parallel fit sends sparse (on gloo only: NCCL has no sparse all-reduce)."""
+    return (
+        isinstance(module, torch.nn.Embedding)
+        and not module.sparse
+        and module.weight.requires_grad
+        and not module.weight.is_cuda
+        and module.weight.numel() >= SPARSE_FROM
+        and dist.get_backend() == "gloo"
+    )
 
 
 def _parameters_reached(loss: torch.Tensor) -> set[int]:

@@ -272,12 +272,13 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "distributed": (
         'bool or "auto"',
         (
-            'Data-parallel training over ``torch.distributed``: ``"auto"`` trains each batch\n'
-            "split over the processes of an initialized default process group when it has\n"
-            "more than one (a script launched with ``torchrun`` that called\n"
-            "``torch.distributed.init_process_group()``), and as usual otherwise; ``False``\n"
-            "always fits in this process alone; ``True`` requires a process group. See\n"
-            "the user guide's *Scaling out* page."
+            'Data-parallel training over ``torch.distributed``: ``"auto"`` trains over the\n'
+            "processes of an initialized default process group when it has more than one (a\n"
+            "script launched with ``torchrun`` that called\n"
+            "``torch.distributed.init_process_group()``), each process on ``batch_size``\n"
+            "samples of every global batch, and as usual otherwise; ``False`` always fits in\n"
+            "this process alone; ``True`` requires a process group. See the user guide's\n"
+            "*Scaling out* page."
         ),
     ),
     "class_weight": (

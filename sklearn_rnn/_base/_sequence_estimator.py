@@ -321,7 +321,10 @@ class SequenceEstimator(TrainingCore):
 
     def _training_batches(self, dataset: SequenceDataset, generator) -> BatchIterator:
         return BatchIterator(
-            dataset, self.batch_size, shuffle=generator is not None, generator=generator
+            dataset,
+            self._training_batch_size(),
+            shuffle=generator is not None,
+            generator=generator,
         )
 
     def _n_validation(self, n_samples: int) -> int:

@@ -393,6 +393,13 @@ class TrainingCore(NeuralNet):
         """Callbacks that end training early (early stopping, a loss plateau)."""
         return []
 
+    def _training_batch_size(self) -> int:
+        """Samples (the language model: parallel streams) per training step: ``batch_size``
+        on each process of a data-parallel fit, as in any DDP training loop."""
+        if self._data_parallel is None:
+            return self.batch_size
+        return self._data_parallel.global_batch_size(self.batch_size)
+
     def _sparse_embedding(self) -> torch.nn.Embedding | None:
         """The network's input embedding when it has sparse gradients (None otherwise)."""
         embedding = getattr(getattr(self.module_, "input_layer", None), "embedding", None)
@@ -486,7 +493,7 @@ class TrainingCore(NeuralNet):
                 raise KeyboardInterrupt
             return
         if data_parallel is not None and method_name == "on_grad_computed":
-            data_parallel.forget_unused_gradients()  # before clipping reads them
+            data_parallel.finish_gradients()  # before clipping reads them
         if data_parallel is not None and method_name == "on_batch_end":
             X = cb_kwargs["batch"][0]
             if isinstance(X, Mapping) and GLOBAL_SIZE in X:  # a slice: the global batch counts

@@ -183,7 +183,7 @@ class RNNLanguageModel(TrainingCore):
             self._carry = None
 
     def _training_batches(self, dataset: TokenStream, generator) -> StreamBatches:
-        n_streams = n_streams_for(len(dataset), self.batch_size, self.bptt)
+        n_streams = n_streams_for(len(dataset), self._training_batch_size(), self.bptt)
         return StreamBatches(dataset, n_streams, self.bptt, generator)
 
     def _forward(self, x, **fit_params):
