@@ -81,7 +81,8 @@ def _case(name):
         # through DDP as sparse rows, then is made dense again for Adam.
         X, y, _ = _texts()
         clf = RNNClassifier(**TINY, embedding_dim=8, dropout=0.0, batch_size=8, max_epochs=2,
-                            early_stopping=False, callbacks=[EmbeddingGradientLayout()])  # fmt: skip
+                            early_stopping=False,
+                            callbacks=[EmbeddingGradientLayout()])  # fmt: skip
         return clf, dict(X=X, y=y)
     if name == "last batch of one":
         # 17 series in global batches of 8: rank 1 has no row of the last batch.
