@@ -185,7 +185,10 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     ),
     "batch_size": (
         "int",
-        ("Sequences per batch (training and prediction)."),
+        (
+            "Sequences per batch (training and prediction); per process in a data-parallel\n"
+            "fit (``distributed``)."
+        ),
     ),
     "optimizer": (
         "torch optimizer class",

@@ -77,7 +77,8 @@ OVERRIDES = {
         "int",
         (
             "Parallel streams the corpus is cut into for training (fewer when a stream would\n"
-            "be shorter than ``bptt``), and documents per batch when reading text."
+            "be shorter than ``bptt``; per process in a data-parallel fit), and documents per\n"
+            "batch when reading text."
         ),
     ),
     "max_epochs": ("int", "Passes over the training corpus."),
