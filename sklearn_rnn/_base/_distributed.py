@@ -108,8 +108,6 @@ class DataParallel:
         self._dense_params: list = []
         self._unused: list = []
         self._made_sparse: list = []
-        self._pending = None  # the all-reduce of the parameters' use and the loss
-        self._use_and_loss = None
         self._global_loss = None
 
     def global_batch_size(self, batch_size: int) -> int:
@@ -150,7 +148,6 @@ class DataParallel:
     def global_loss(self, loss: torch.Tensor) -> torch.Tensor:
         """The global batch's loss (the mean of the ranks' scaled slice losses), summed
         over the ranks with the parameters' use (:meth:`prepare_backward`)."""
-        self._collect()
         return self._global_loss.to(loss.device, loss.dtype).reshape(loss.shape)
 
     def rank_seed(self, seed: int) -> int:
@@ -178,7 +175,7 @@ class DataParallel:
 
     def prepare_backward(self, loss: torch.Tensor) -> torch.Tensor:
         """``loss``, made to reach every parameter; which parameters no rank used, and the
-        global loss, sent for during the backward pass.
+        global loss, learnt from one all-reduce.
 
         DDP (without ``find_unused_parameters``, which cannot see parameters used only in
         the loss, as a CRF's) reduces a gradient bucket once all its parameters have
@@ -187,33 +184,24 @@ class DataParallel:
         other. So zero times one entry of each parameter this slice leaves out is added
         (the same value and gradient), and a parameter that no rank used loses its
         gradient after the backward pass, as it has none in a single process (so the
-        optimizer skips it, as there). One all-reduce, which runs while the backward pass
-        does, counts the ranks that used each parameter and sums their losses.
+        optimizer skips it, as there). The same all-reduce sums the ranks' losses.
         """
         used = _parameters_reached(loss)
         values = [float(id(p) in used) for p in self._dense_params] + [float(loss.detach())]
-        self._use_and_loss = self._tensor(values, torch.float64)
-        self._pending = dist.all_reduce(self._use_and_loss, async_op=True)
+        summed = self._tensor(values, torch.float64)
+        # Synchronous: left in flight beside DDP's all-reduces, it made gloo abort at exit.
+        dist.all_reduce(summed)
+        self._global_loss = summed[-1] / self.world_size
+        flags = summed[:-1].tolist()
+        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
         missing = [p.reshape(-1)[0] for p in self._dense_params if id(p) not in used]
         if not missing:
             return loss
         return loss + 0.0 * torch.stack(missing).sum()
 
-    def _collect(self) -> None:
-        """Wait for the all-reduce of :meth:`prepare_backward`; note its results."""
-        if self._pending is None:
-            return
-        self._pending.wait()
-        self._pending = None
-        summed = self._use_and_loss
-        self._global_loss = summed[-1] / self.world_size
-        flags = summed[:-1].tolist()
-        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
-
     def finish_gradients(self) -> None:
         """The reduced gradients as a single process has them: none for the parameters
         that no rank used in this batch, dense for the tables sent sparse."""
-        self._collect()
         for param in self._unused:
             param.grad = None
         self._unused = []
@@ -230,7 +218,6 @@ class DataParallel:
         self._made_sparse = []
         self._dense_params = []
         self._unused = []
-        self._pending = None
 
     @contextmanager
     def forward_through_ddp(self, estimator):
