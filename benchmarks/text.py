@@ -2,8 +2,8 @@
 
 Per dataset and fold, in the same process and on the same split: ``RNNClassifier()``
 (the defaults), on MR ``RNNClassifier(**BEFORE_28)`` too (the defaults before the wide
-n-gram branch and the weight average of issue #28, for the fit-time and accuracy
-comparison; on Subj as well with ``--before-everywhere``), and the two baselines a
+n-gram branch and the weight average of issue #28, for the fit-time and accuracy comparison; on Subj as well with
+``--before-everywhere``), and the two baselines a
 scikit-learn user fits first, TF-IDF word unigrams and unigrams + bigrams under
 ``LogisticRegression()``. Accuracy (mean ± standard deviation over the folds) and mean
 fit seconds per fold.
