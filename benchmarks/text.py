@@ -2,7 +2,7 @@
 
 Per dataset and fold, in the same process and on the same split: ``RNNClassifier()``
 (the defaults), on MR ``RNNClassifier(**BEFORE_28)`` too (the defaults before the wide
-n-gram branch and the weight average of issue #28, for the fit-time and accuracy comparison; on Subj as well with
+n-gram branch of issue #28, for the fit-time and accuracy comparison; on Subj as well with
 ``--before-everywhere``), and the two baselines a
 scikit-learn user fits first, TF-IDF word unigrams and unigrams + bigrams under
 ``LogisticRegression()``. Accuracy (mean ± standard deviation over the folds) and mean
@@ -51,8 +51,8 @@ from sklearn_rnn.datasets import (  # noqa: E402
     load_tsv_sentences,
 )
 
-#: The token-input defaults before issue #28 (the wide n-gram branch, the weight average).
-BEFORE_28 = {"wide_ngrams": None, "average_epochs": None}
+#: The token-input defaults before issue #28 (the wide n-gram branch).
+BEFORE_28 = {"wide_ngrams": None}
 
 ARMS = {
     "defaults": lambda seed: RNNClassifier(random_state=seed),

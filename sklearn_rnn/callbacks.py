@@ -13,7 +13,7 @@ from sklearn_rnn.exceptions import TrainingDivergedError
 
 # Documented: the callbacks whose effect a user sees (an error, a stop, a learning-rate
 # schedule). The others are importable here but are internal details of training.
-__all__ = ["CosineLearningRate", "DivergenceGuard", "EarlyStoppingByScore", "WeightAveraging"]
+__all__ = ["CosineLearningRate", "DivergenceGuard", "EarlyStoppingByScore"]
 
 
 class DivergenceGuard(Callback):
@@ -238,61 +238,6 @@ class CosineLearningRate(Callback):
 
 def _optimizers(net) -> list:
     return [getattr(net, name + "_") for name in net._optimizers]
-
-
-class WeightAveraging(Callback):
-    """Keep the average of the network's weights at the ends of the fit's last epochs.
-
-    Stochastic weight averaging (Izmailov et al., 2018): at a constant learning rate the
-    weights keep moving around a minimum from epoch to epoch, and their average lies
-    nearer its centre than any one of them. The average is taken in float64 over the
-    ends of the last ``last_epochs`` of the fit's ``max_epochs_`` epochs (of one ``fit``
-    or ``partial_fit`` call) and replaces the weights when training ends; a fit that
-    ends sooner averages the epochs of the window it reached, if any.
-    ``RNNClassifier(average_epochs=...)`` adds it.
-
-    Parameters
-    ----------
-    last_epochs : int
-        How many of the last epochs are averaged.
-
-    Examples
-    --------
-    >>> from sklearn_rnn import RNNClassifier
-    >>> texts, labels = ["a good film", "a bad film", "good", "bad"] * 4, [1, 0, 1, 0] * 4
-    >>> clf = RNNClassifier(hidden_size=4, max_epochs=5, average_epochs=2, random_state=0)
-    >>> clf = clf.fit(texts, labels)
-    >>> averaging = dict(clf.callbacks_)["weight_averaging"]
-    >>> averaging.averaged_
-    2
-    """
-
-    def __init__(self, last_epochs: int = 3):
-        self.last_epochs = last_epochs
-
-    def on_train_begin(self, net, **kwargs):
-        # Epochs of this call before the window; history holds the earlier calls' epochs.
-        self.start_ = len(net.history) + max(net.max_epochs_ - self.last_epochs, 0)
-        self.averaged_, self.mean_ = 0, None
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) <= self.start_:
-            return
-        self.averaged_ += 1
-        weights = [p.detach().double() for p in net.module_.parameters()]
-        if self.mean_ is None:
-            self.mean_ = [w.clone() for w in weights]
-            return
-        for mean, weight in zip(self.mean_, weights, strict=True):
-            mean += (weight - mean) / self.averaged_
-
-    def on_train_end(self, net, **kwargs):
-        if self.mean_ is None:
-            return
-        with torch.no_grad():
-            for param, mean in zip(net.module_.parameters(), self.mean_, strict=True):
-                param.copy_(mean.to(param.dtype))
-        self.mean_ = None  # not kept with the fitted estimator
 
 
 class EarlyStoppingByScore(EarlyStopping):

@@ -19,7 +19,7 @@ from sklearn_rnn._targets._multilabel import (
     check_not_label_sets,
     is_indicator_matrix,
 )
-from sklearn_rnn.callbacks import ValidAccuracy, WeightAveraging
+from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
 
 _DOC = """Recurrent neural network classifier: one label per text or series.
@@ -60,7 +60,7 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
 class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimator):
     _parameter_constraints: dict = {
         name: _parameters.HYPERPARAMETER_CHECKS[name]
-        for name in ("pooling", "conv_blocks", "wide_ngrams", "average_epochs", "class_weight")
+        for name in ("pooling", "conv_blocks", "wide_ngrams", "class_weight")
     }
     # Composed after the class: the parameters are read from __init__'s signature.
 
@@ -81,7 +81,6 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         pooling: str = "auto",
         conv_blocks="auto",
         wide_ngrams: int | str | None = "auto",
-        average_epochs: int | str | None = "auto",
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
@@ -201,20 +200,6 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         if self._multilabel:
             return targets.numpy().astype(self.target_encoder_.indicator_dtype_)
         return self.classes_[targets.numpy()]
-
-    def _check_fit_request(self, continue_training: bool) -> None:
-        super()._check_fit_request(continue_training)
-        if self.early_stopping is True and self.average_epochs not in ("auto", None):
-            raise ValueError(
-                "average_epochs cannot be combined with early_stopping=True, which keeps "
-                "the best epoch's weights instead: set average_epochs=None (or 'auto')."
-            )
-
-    def _final_weights_callbacks(self) -> list:
-        # Early stopping keeps its best epoch's weights; averaging is for a fit run to its end.
-        if self.average_epochs_ is None or self.early_stopping_:
-            return []
-        return [("weight_averaging", WeightAveraging(self.average_epochs_))]
 
     def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
         # The wide n-gram branch is the classifier's (token input; sklearn_rnn.nn._wide).

@@ -91,19 +91,6 @@ PARAMETERS: dict[str, tuple[str, str]] = {
             "None for numeric series (``benchmarks/text.py``)."
         ),
     ),
-    "average_epochs": (
-        'int, None or "auto"',
-        (
-            "End the fit with the average of the network's weights at the ends of its last\n"
-            "``average_epochs`` epochs rather than the last epoch's (stochastic weight\n"
-            "averaging, Izmailov et al., 2018: at a constant learning rate the weights keep\n"
-            "moving around a minimum, and their average lies nearer its centre). Not with\n"
-            "early stopping, which keeps its best epoch's weights. None: the last epoch's\n"
-            'weights. ``"auto"``: 3 for text, token and id input, None for numeric series\n'
-            "(their cosine schedule already settles the weights); MR, six folds of a split\n"
-            "the benchmark does not use: accuracy 0.774 -> 0.782 (``benchmarks/text.py``)."
-        ),
-    ),
     "embedding_dim": (
         "int",
         ("Size of the token embeddings (text, token and id inputs)."),

@@ -25,8 +25,6 @@ KIND_DEFAULTS = {
         # Measured worse with cosine: EWT 0.942 against 0.949, MR's first two folds -1 point.
         "lr_schedule": "constant",
         "wide_ngrams": 2,  # sklearn_rnn.nn._wide; benchmarks/text.py
-        # MR, 6 folds of a 10-fold split that is not the benchmark's: 0.774 -> 0.782.
-        "average_epochs": 3,
     },
     "numeric": {
         "hidden_size": 64,
@@ -36,21 +34,12 @@ KIND_DEFAULTS = {
         "conv_blocks": FCN_BLOCKS,
         "lr_schedule": "cosine",  # GunPoint 0.967 -> 1.000, airline MAE 37.3 -> 33.4
         "wide_ngrams": None,  # no words to count
-        "average_epochs": None,  # the cosine schedule already settles the weights
     },
 }
 
 #: The hyperparameters whose ``"auto"`` is their kind's row (``lr_schedule`` has more
 #: rules: :func:`sklearn_rnn._base._training_budget.resolve_lr_schedule`).
-KIND_DEPENDENT = (
-    "hidden_size",
-    "dropout",
-    "lr",
-    "pooling",
-    "conv_blocks",
-    "wide_ngrams",
-    "average_epochs",
-)
+KIND_DEPENDENT = ("hidden_size", "dropout", "lr", "pooling", "conv_blocks", "wide_ngrams")
 
 
 #: The regressor's table: no convolutions on series. On airline's sliding windows they

@@ -167,7 +167,6 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "pooling": _one_of("auto", "last", "mean", "max"),
     "conv_blocks": _auto_or(_conv_blocks),
     "wide_ngrams": _auto_or(_wide_ngrams),
-    "average_epochs": _auto_or(int_at_least(1, none_ok=True)),
     "embedding_dim": int_at_least(1),
     "tokenizer": _tokenizer,
     "lowercase": _bool(),

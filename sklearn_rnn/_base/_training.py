@@ -393,10 +393,6 @@ class TrainingCore(NeuralNet):
         """Callbacks that end training early (early stopping, a loss plateau)."""
         return []
 
-    def _final_weights_callbacks(self) -> list:
-        """Callbacks that choose the weights a fit ends with (an average of epochs)."""
-        return []
-
     def _training_batch_size(self) -> int:
         """Samples (the language model: parallel streams) per training step: ``batch_size``
         on each process of a data-parallel fit, as in any DDP training loop."""
@@ -463,7 +459,6 @@ class TrainingCore(NeuralNet):
             extra.append(("gradient_clipping", GradientClipping(self.clip_grad_norm)))
         extra.append(("lr_schedule", CosineLearningRate()))  # reads lr_schedule_ each fit
         extra += self._stopping_callbacks()
-        extra += self._final_weights_callbacks()
         if self.progress_bar:
             extra.append(("progress_bar", EpochProgressBar()))
         for name, callback in extra:

@@ -47,7 +47,7 @@ _KNOWN_PARAMETERS = frozenset(
     "max_vocab min_freq max_len standardize scale_target clip_grad_norm lr lr_schedule "
     "max_epochs batch_size optimizer early_stopping validation_fraction patience tol "
     "n_iter_no_change class_weight random_state device verbose progress_bar module callbacks "
-    "warm_start distributed wide_ngrams average_epochs "
+    "warm_start distributed wide_ngrams "
     "char_embedding_dim shape_embedding_dim word_dropout crf".split()
 )
 _TASKS = {"RNNClassifier": "classifier", "RNNRegressor": "regressor", "RNNTagger": "tagger"}
