@@ -217,7 +217,7 @@ class DataParallel:
         # The fit's garbage goes now, while the process group lives. Without this and
         # synchronize()'s barrier, a torchrun script that fitted and exited was aborted
         # by gloo at exit ("terminate called without an active exception") in about one
-        # run of two; with the barrier alone in one of ten; with both in none of 24.
+        # run of two; with the barrier alone in 3 of 24; with both in none of 24.
         gc.collect()
         for embedding in self._made_sparse:
             embedding.sparse = False
