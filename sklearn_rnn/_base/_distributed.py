@@ -107,7 +107,7 @@ class DataParallel:
         self.device = torch.device(device if device is not None else "cpu")
         self.ddp = None
         self._dense_params: list = []
-        self._unused: list = []
+        self._pending = None
         self._made_sparse: list = []
         self._global_loss = None
 
@@ -185,16 +185,15 @@ class DataParallel:
         other. So zero times one entry of each parameter this slice leaves out is added
         (the same value and gradient), and a parameter that no rank used loses its
         gradient after the backward pass, as it has none in a single process (so the
-        optimizer skips it, as there). The same all-reduce sums the ranks' losses.
+        optimizer skips it, as there). The same all-reduce sums the ranks' losses. It runs
+        during the backward pass and :meth:`finish_gradients` waits for it: waited for
+        here, it made the ranks meet twice a step (MR example: 5.69 s an epoch on 2
+        processes against 5.54 s).
         """
         used = _parameters_reached(loss)
         values = [float(id(p) in used) for p in self._dense_params] + [float(loss.detach())]
         summed = self._tensor(values, torch.float64)
-        # Synchronous: left in flight beside DDP's all-reduces, it made gloo abort at exit.
-        dist.all_reduce(summed)
-        self._global_loss = summed[-1] / self.world_size
-        flags = summed[:-1].tolist()
-        self._unused = [p for p, flag in zip(self._dense_params, flags, strict=True) if not flag]
+        self._pending = (summed, dist.all_reduce(summed, async_op=True))
         missing = [p.reshape(-1)[0] for p in self._dense_params if id(p) not in used]
         if not missing:
             return loss
@@ -202,10 +201,16 @@ class DataParallel:
 
     def finish_gradients(self) -> None:
         """The reduced gradients as a single process has them: none for the parameters
-        that no rank used in this batch, dense for the tables sent sparse."""
-        for param in self._unused:
-            param.grad = None
-        self._unused = []
+        that no rank used in this batch, dense for the tables sent sparse; the global
+        loss for :meth:`global_loss`."""
+        summed, work = self._pending
+        work.wait()
+        self._pending = None
+        self._global_loss = summed[-1] / self.world_size
+        flags = summed[:-1].tolist()
+        for param, flag in zip(self._dense_params, flags, strict=True):
+            if not flag:
+                param.grad = None
         for embedding in self._made_sparse:
             grad = embedding.weight.grad
             if grad is not None and grad.is_sparse:
@@ -223,7 +228,7 @@ class DataParallel:
             embedding.sparse = False
         self._made_sparse = []
         self._dense_params = []
-        self._unused = []
+        self._pending = None
 
     @contextmanager
     def forward_through_ddp(self, estimator):
