@@ -72,9 +72,7 @@ class WideNgrams(nn.Module):
     True
     """
 
-    def __init__(
-        self, n_ids: int, n_outputs: int, ngrams: int = 2, dropout: float = NGRAM_DROPOUT
-    ):
+    def __init__(self, n_ids: int, n_outputs: int, ngrams: int = 2, dropout: float = NGRAM_DROPOUT):
         super().__init__()
         self.n_ids = n_ids
         self.ngrams = ngrams
