@@ -7,7 +7,7 @@ import torch
 from sklearn_rnn import RNNClassifier
 from sklearn_rnn.datasets import load_labeled_sentences
 from sklearn_rnn.nn import WideNgrams
-from sklearn_rnn.nn._wide import NGRAM_DROPOUT, PAIR_BUCKETS, PAIR_MULTIPLIER
+from sklearn_rnn.nn._wide import PAIR_BUCKETS, PAIR_MULTIPLIER
 
 TINY = dict(hidden_size=6, embedding_dim=5, max_epochs=2, lr=0.01, random_state=0, batch_size=4)
 
@@ -47,31 +47,6 @@ def test_padding_and_batch_neighbours_change_nothing():
         padded = torch.tensor([[4, 8, 15, 16, 23, 42], [1] * 6])
         among = wide(padded, torch.tensor([3, 6]))
     np.testing.assert_allclose(among[0].numpy(), alone[0].numpy(), rtol=0, atol=1e-12)
-
-
-def test_training_drops_ngram_occurrences_and_keeps_the_expected_score():
-    wide = _random_wide(2).train()
-    inputs, lengths = torch.tensor([[4, 8, 15, 16, 0]] * 4000), torch.tensor([4] * 4000)
-    with torch.inference_mode():
-        scores = wide(inputs, lengths)
-        full = wide.eval()(inputs[:1], lengths[:1])[0]
-    assert len(torch.unique(scores[:, 0])) > 10  # occurrences dropped at random, row by row
-    np.testing.assert_allclose(scores.double().mean(0).numpy(), full.numpy(), atol=0.05)
-    off = WideNgrams(50, 3, 2, dropout=0.0).train()
-    off.weight.data.copy_(wide.weight.data)
-    with torch.inference_mode():
-        np.testing.assert_allclose(off(inputs[:3], lengths[:3]).numpy()[0], full.numpy(), 1e-6)
-
-
-def test_dropout_zero_turns_the_ngram_dropout_off_too(texts):
-    assert RNNClassifier(**TINY).fit(*texts).module_.wide.dropout == NGRAM_DROPOUT
-    # dropout=0: a training forward draws nothing, so the fit needs no random masks.
-    clf = RNNClassifier(**{**TINY, "dropout": 0.0}).fit(*texts)
-    assert clf.module_.wide.dropout == 0.0
-    wide = clf.module_.wide.train()
-    inputs, lengths = torch.tensor([[2, 3, 4, 5]] * 50), torch.tensor([4] * 50)
-    with torch.inference_mode():
-        assert len(torch.unique(wide(inputs, lengths)[:, 0])) == 1
 
 
 def test_text_classifier_has_the_branch_by_default_and_series_do_not(texts):

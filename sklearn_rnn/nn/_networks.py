@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from sklearn_rnn.nn._convolution import ConvBranch
-from sklearn_rnn.nn._wide import NGRAM_DROPOUT, WideNgrams
+from sklearn_rnn.nn._wide import WideNgrams
 
 RNN_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -316,9 +316,8 @@ class SequenceModel(nn.Module):
     wide_ngrams : {1, 2} or None
         Token ids with pooling only: add the scores of a linear model over the
         sequence's words (1) or words and word pairs (2) to the outputs
-        (:class:`~sklearn_rnn.nn.WideNgrams`), trained with the network, which drops
-        n-gram occurrences in training (``NGRAM_DROPOUT``) unless ``dropout`` is 0.
-        None: no wide branch.
+        (:class:`~sklearn_rnn.nn.WideNgrams`), trained with the network. None: no wide
+        branch.
 
     Examples
     --------
@@ -362,9 +361,7 @@ class SequenceModel(nn.Module):
         self.head = OutputHead(features, n_outputs, dropout)
         self.wide = None
         if wide_ngrams is not None and n_ids is not None and pooling is not None:
-            # dropout=0 means a training forward without dropout, in the wide branch too.
-            ngram_dropout = NGRAM_DROPOUT if dropout > 0 else 0.0
-            self.wide = WideNgrams(n_ids, n_outputs, wide_ngrams, ngram_dropout)
+            self.wide = WideNgrams(n_ids, n_outputs, wide_ngrams)
 
     def forward(self, inputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)

@@ -6,10 +6,7 @@ plain "which words occur" signal less well than a linear bag-of-n-grams model
 model's scores to the network's logits and is trained with it (Wide & Deep, Cheng et
 al., 2016): one weight row per word id and one per hashed word pair (fastText's bigram
 buckets, Joulin et al., 2017), summed over the sequence's real steps and divided by the
-square root of its number of n-grams. In training, each n-gram occurrence is dropped
-with probability :data:`NGRAM_DROPOUT` (the kept ones scaled up to keep the expected
-score): dropout on a linear model's features acts as an adaptive L2 penalty that favours
-rare but telling n-grams (Wager, Wang & Liang, 2013).
+square root of its number of n-grams.
 
 Everything it reads is the sequence's own ids before its length, so padding never
 reaches it by construction: padded steps and the pairs they would form are masked out.
@@ -28,10 +25,6 @@ PAIR_BUCKETS = 2**18
 #: ... by ``(first * PAIR_MULTIPLIER + second) mod PAIR_BUCKETS``: a prime multiplier
 #: spreads the pairs of one first word over the buckets.
 PAIR_MULTIPLIER = 1_000_003
-#: Each n-gram occurrence is left out of a training step's score with this probability
-#: (MR, nine folds of a split that ``benchmarks/text.py`` does not use: 0.779 against
-#: 0.774 without, higher on 7 of 9 folds; 0.5 gave 0.772 on six of them).
-NGRAM_DROPOUT = 0.25
 
 
 def pair_ids(inputs: torch.Tensor, n_ids: int) -> torch.Tensor:
@@ -59,8 +52,6 @@ class WideNgrams(nn.Module):
         Scores per sequence (the network's outputs).
     ngrams : {1, 2}
         Words only, or words and adjacent word pairs.
-    dropout : float, default=NGRAM_DROPOUT
-        The probability that a training step leaves out an n-gram occurrence.
 
     Examples
     --------
@@ -72,11 +63,10 @@ class WideNgrams(nn.Module):
     True
     """
 
-    def __init__(self, n_ids: int, n_outputs: int, ngrams: int = 2, dropout: float = NGRAM_DROPOUT):
+    def __init__(self, n_ids: int, n_outputs: int, ngrams: int = 2):
         super().__init__()
         self.n_ids = n_ids
         self.ngrams = ngrams
-        self.dropout = dropout
         rows = n_ids + (PAIR_BUCKETS if ngrams >= 2 else 0)
         # Zero start: the branch begins as no opinion, as a linear model's solver does.
         self.weight = nn.Parameter(torch.zeros(rows, n_outputs))
@@ -87,19 +77,10 @@ class WideNgrams(nn.Module):
         mask = steps[None, :] < lengths[:, None]  # (B, T)
         # float64 at inference, as OutputHead: a sequence's sum does not depend on its batch.
         dtype = torch.float32 if self.training else torch.float64
-        total = self._summed(self.weight[inputs], mask, dtype)  # (B, C)
+        total = (self.weight[inputs].to(dtype) * mask[:, :, None]).sum(1)  # (B, C)
         count = lengths.to(dtype)
         if self.ngrams >= 2:
             pairs = pair_ids(inputs, self.n_ids)  # (B, T - 1); pair t ends at step t + 1
-            total = total + self._summed(self.weight[pairs], mask[:, 1:], dtype)
+            total = total + (self.weight[pairs].to(dtype) * mask[:, 1:, None]).sum(1)
             count = count + (lengths - 1).to(dtype)
-        # The count is of all real n-grams, dropped or not: dropout keeps the expected score.
         return total / count.sqrt()[:, None]
-
-    def _summed(self, rows: torch.Tensor, mask: torch.Tensor, dtype) -> torch.Tensor:
-        # rows: (B, T, C) weight rows of each n-gram; mask: (B, T) real ones -> (B, C)
-        keep = mask.to(dtype)
-        if self.training and self.dropout > 0:
-            kept = torch.rand(keep.shape, device=keep.device) >= self.dropout
-            keep = keep * kept / (1 - self.dropout)
-        return (rows.to(dtype) * keep[:, :, None]).sum(1)
