@@ -215,8 +215,8 @@ class RNNSeq2Seq(SequenceEstimator):
     # Composed after the class: the parameters are read from __init__'s signature.
 
     _default_criterion = torch.nn.CrossEntropyLoss
-    # max_epochs="auto": the other estimators' budget (AUTO_MIN_STEPS, at least 10
-    # epochs), which the six SIGMORPHON languages were measured with (benchmarks/g2p.py).
+    # max_epochs="auto": transduction wants many more optimizer steps than the classifier's
+    # 500 (see AUTO_MIN_STEPS).
     _auto_min_steps = AUTO_MIN_STEPS
     _parameter_constraints: dict = {
         name: _parameters.HYPERPARAMETER_CHECKS[name]
