@@ -436,3 +436,26 @@ def test_auto_trains_a_step_budget_with_a_cosine_decay():
     # Incremental training continues at a constant rate, one epoch per call.
     incremental = clone(model).set_params(callbacks=None).partial_fit(WORDS, TARGETS)
     assert incremental.max_epochs_ == 1 and incremental.lr_schedule_ == "constant"
+
+
+def test_auto_dropout_is_less_with_more_training_pairs(monkeypatch):
+    from sklearn_rnn.seq2seq import _estimator
+
+    params = {**SMALL, "max_epochs": 2, "random_state": 0}
+    params.pop("dropout")
+    small = RNNSeq2Seq(**params).fit(WORDS, TARGETS)
+    assert small.dropout == "auto" and small.dropout_ == 0.2
+    assert RNNSeq2Seq(**params, dropout=0.3).fit(WORDS, TARGETS).dropout_ == 0.3
+    # From AUTO_DROPOUT_LARGE_FROM pairs on, "auto" is dropout=0.1, draw for draw.
+    monkeypatch.setattr(_estimator, "AUTO_DROPOUT_LARGE_FROM", len(WORDS))
+    large = RNNSeq2Seq(**params).fit(WORDS, TARGETS)
+    given = RNNSeq2Seq(**params, dropout=0.1).fit(WORDS, TARGETS)
+    assert large.dropout_ == 0.1
+    for a, b in zip(large.module_.parameters(), given.module_.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert clone(large).get_params()["dropout"] == "auto"  # the parameter stays untouched
+
+
+def test_bad_dropout_names_itself():
+    with pytest.raises(ValueError, match="'dropout'"):
+        RNNSeq2Seq(dropout="high").fit(WORDS, TARGETS)
