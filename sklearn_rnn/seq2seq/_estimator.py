@@ -45,6 +45,7 @@ def auto_dropout(n_pairs: int) -> float:
     """
     return 0.2 if n_pairs < AUTO_DROPOUT_LARGE_FROM else 0.1
 
+
 #: The Unicode normal forms ``normalization`` takes (``unicodedata.normalize``).
 
 # The estimator's own parameters, and shared ones whose meaning differs here.
@@ -68,7 +69,7 @@ _PARAMETERS = {
         'float in [0, 1) or "auto"',
         (
             "Dropout on the input and output embeddings, between recurrent layers and\n"
-            "before the output layer (never on raw numeric features). ``\"auto\"``: 0.2\n"
+            'before the output layer (never on raw numeric features). ``"auto"``: 0.2\n'
             "below 50,000 training pairs, 0.1 from 50,000 on (more data needs less);\n"
             "the value used is ``dropout_``."
         ),
