@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from sklearn_rnn._base import _docs, _parameters
 from sklearn_rnn._base._representation import PooledRepresentationMixin
+from sklearn_rnn._base._sample_weight import SAMPLE_WEIGHT
 from sklearn_rnn._base._sequence_estimator import SequenceEstimator
 from sklearn_rnn._targets import LabelTargets
 from sklearn_rnn._targets._multilabel import (
@@ -21,6 +22,7 @@ from sklearn_rnn._targets._multilabel import (
 )
 from sklearn_rnn.callbacks import ValidAccuracy
 from sklearn_rnn.encoding import _validation as v
+from sklearn_rnn.nn._wide import naive_bayes_table, ngram_rows
 
 _DOC = """Recurrent neural network classifier: one label per text or series.
 
@@ -60,7 +62,7 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
 class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimator):
     _parameter_constraints: dict = {
         name: _parameters.HYPERPARAMETER_CHECKS[name]
-        for name in ("pooling", "conv_blocks", "wide_ngrams", "class_weight")
+        for name in ("pooling", "conv_blocks", "wide_ngrams", "naive_bayes", "class_weight")
     }
     # Composed after the class: the parameters are read from __init__'s signature.
 
@@ -81,6 +83,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         pooling: str = "auto",
         conv_blocks="auto",
         wide_ngrams: int | str | None = "auto",
+        naive_bayes: float | str = "auto",
         embedding_dim: int = 100,
         embeddings=None,
         freeze_embeddings: bool = False,
@@ -203,7 +206,49 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
 
     def _build_module(self, data_kwargs: dict, kwargs: dict) -> torch.nn.Module:
         # The wide n-gram branch is the classifier's (token input; sklearn_rnn.nn._wide).
-        return super()._build_module(data_kwargs, {"wide_ngrams": self.wide_ngrams_, **kwargs})
+        # Files saved before naive_bayes existed have no naive_bayes_: none.
+        naive_bayes = vars(self).get("naive_bayes_", 0.0) > 0
+        wide = {"wide_ngrams": self.wide_ngrams_, "naive_bayes": naive_bayes}
+        return super()._build_module(data_kwargs, {**wide, **kwargs})
+
+    # -- naive Bayes beside the network ---------------------------------------------------
+
+    def _fit_encoders(self, X, y, classes=None, sample_weight=None):
+        dataset = super()._fit_encoders(X, y, classes=classes, sample_weight=sample_weight)
+        self.naive_bayes_ = self._resolve_naive_bayes()
+        return dataset
+
+    def _resolve_naive_bayes(self) -> float:
+        """The weight of the naive Bayes log-likelihoods (0: none) for this fit."""
+        # A network of the user's own (module=...) has no wide branch of ours.
+        usable = self.module is None and self.wide_ngrams_ is not None and not self._multilabel
+        if self.naive_bayes == "auto":
+            return 1.0 / (2 * self.wide_ngrams_ - 1) if usable else 0.0
+        if self.naive_bayes > 0 and not usable:
+            raise ValueError(
+                f"Invalid value for parameter 'naive_bayes': {self.naive_bayes!r} needs the wide "
+                "n-gram branch (token input with wide_ngrams 1 or 2, the built-in network) and "
+                "single-label y; set naive_bayes=0."
+            )
+        return float(self.naive_bayes)
+
+    def _after_training(self, dataset) -> None:
+        # Naive Bayes over the wide branch's n-grams of every training sequence (the
+        # held-out ones too): counts, not gradients, so nothing of it needs the network.
+        if not self.naive_bayes_:
+            return
+        wide = self.module_.wide
+        rows, targets, weights = [], [], []
+        for indices in torch.arange(len(dataset)).split(1024):
+            X, _ = dataset.batch(indices)
+            ngrams, real = ngram_rows(X["inputs"], X["lengths"], wide.n_ids, wide.ngrams)
+            weight = torch.ones(len(indices)) if dataset.weights is None else X[SAMPLE_WEIGHT]
+            rows.append(ngrams[real])
+            targets.append(dataset.targets[indices][:, None].expand_as(ngrams)[real])
+            weights.append(weight[:, None].expand_as(ngrams)[real])
+        shape = tuple(wide.naive_bayes.shape)
+        table = naive_bayes_table(torch.cat(rows), torch.cat(targets), torch.cat(weights), shape)
+        wide.naive_bayes.copy_(self.naive_bayes_ * table)
 
     # -- prediction ---------------------------------------------------------------------
 

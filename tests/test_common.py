@@ -627,9 +627,7 @@ METHODS = {
     "fit": M(ALL, _call_fit),
     "partial_fit": M(ALL, _call_partial_fit),
     "predict": M(SEQUENCE_ESTIMATORS, _call_predict, True),
-    "predict_proba": M(
-        frozenset({RNNClassifier, RNNTagger}), _call_predict_proba, True
-    ),
+    "predict_proba": M(frozenset({RNNClassifier, RNNTagger}), _call_predict_proba, True),
     "predict_log_proba": M(frozenset({RNNClassifier, RNNTagger}), _call_predict_log_proba, True),
     "transform": M(POOLED, _call_transform, True),
     "fit_transform": M(POOLED, _call_fit_transform),

@@ -169,12 +169,20 @@ def _summary(estimator, printed=""):
         "state": {k: v.clone() for k, v in estimator.module_.state_dict().items()},
         "sparse": getattr(getattr(embedding, "embedding", None), "sparse", None),
         "sent_sparse": [
-            bool(any(cb.sparse_)) for cb in estimator.callbacks or []
+            bool(any(cb.sparse_))
+            for cb in estimator.callbacks or []
             if isinstance(cb, EmbeddingGradientLayout)
         ],  # fmt: skip
         "train_loss": [float(v) for v in estimator.history[:, "train_loss"]],
         "epochs": len(estimator.history),
         "printed": printed,
+        # What DDP marks on a network to leave a buffer alone: gone after the fit.
+        "ddp_marks": [
+            name
+            for name in ("_ddp_params_and_buffers_to_ignore", "_ddp_ignored")
+            for part in [estimator.module_, *estimator.module_.buffers()]
+            if name in vars(part)
+        ],  # fmt: skip
     }
 
 
@@ -235,6 +243,15 @@ def test_two_ranks_train_the_single_process_model(ranks, name):
     assert rank0[name]["epochs"] == alone["epochs"] >= 2
     # A table sent sparse is dense again after the fit, as it was built.
     assert rank0[name]["sparse"] == alone["sparse"]
+    assert rank0[name]["ddp_marks"] == rank1[name]["ddp_marks"] == []
+
+
+def test_naive_bayes_table_is_filled_alike_on_every_rank(ranks):
+    (rank0, rank1), _ = ranks
+    # DDP left the table alone in training; every rank counted the same data after it.
+    table = rank0["weighted classifier"]["state"]["wide.naive_bayes"]
+    assert table.abs().max() > 0
+    assert torch.equal(table, rank1["weighted classifier"]["state"]["wide.naive_bayes"])
 
 
 def test_a_large_embedding_is_sent_sparse_and_trained_dense(ranks):

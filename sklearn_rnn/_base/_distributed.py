@@ -53,6 +53,9 @@ SHARD_KEYS = frozenset({SHARD_SCALE, GLOBAL_SIZE})
 #: batch's rows, whose several rounds cost a few milliseconds whatever the table's size.
 SPARSE_FROM = 2**20
 
+#: Buffers that a fit fills after training, which DDP need not keep in sync.
+_FILLED_AFTER = frozenset({"wide.naive_bayes"})
+
 # Callbacks that print or write files: only rank 0 runs them.
 _WRITERS = (ProgressBar, Checkpoint, TrainEndCheckpoint)
 
@@ -106,6 +109,7 @@ class DataParallel:
         self.world_size = dist.get_world_size()
         self.device = torch.device(device if device is not None else "cpu")
         self.ddp = None
+        self._module = None
         self._dense_params: list = []
         self._pending = None
         self._made_sparse: list = []
@@ -161,11 +165,19 @@ class DataParallel:
         """Wrap the network in DDP (this broadcasts rank 0's weights to every rank)."""
         from torch.nn.parallel import DistributedDataParallel
 
+        self._module = module
         # DDP reads each embedding's `sparse` flag when it builds its gradient buckets.
         self._made_sparse = [m for m in module.modules() if _sends_sparse_gradient(m)]
         for embedding in self._made_sparse:
             embedding.sparse = True
-        # Buffers (batch normalization's statistics) follow rank 0's, as DDP syncs them.
+        # Buffers (batch normalization's statistics) follow rank 0's, as DDP syncs them
+        # before every forward; but not a table filled only after training (a classifier's
+        # naive Bayes scores), which would travel at every step for nothing.
+        after_training = [name for name, _ in module.named_buffers() if name in _FILLED_AFTER]
+        if after_training:
+            DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(
+                module, after_training
+            )
         self.ddp = DistributedDataParallel(module)
         sparse = {
             id(m.weight) for m in module.modules() if isinstance(m, torch.nn.Embedding) and m.sparse
@@ -219,6 +231,11 @@ class DataParallel:
     def release(self) -> None:
         """Drop the DDP wrapper (and with it the gradient hooks it registered)."""
         self.ddp = None
+        if self._module is not None:  # DDP's marks on the network (see wrap) go with it
+            vars(self._module).pop("_ddp_params_and_buffers_to_ignore", None)
+            for buffer in self._module.buffers():
+                vars(buffer).pop("_ddp_ignored", None)
+            self._module = None
         # The fit's garbage goes now, while the process group lives. Without this and
         # synchronize()'s barrier, a torchrun script that fitted and exited was aborted
         # by gloo at exit ("terminate called without an active exception") in about one

@@ -280,6 +280,7 @@ class TrainingCore(NeuralNet):
             )
             self._initialize_network()
             self._train(dataset, fit_params or {}, one_epoch)
+            self._after_training(dataset)
         except BaseException:
             self._reset_fitted_state()  # never leave a half-fitted estimator
             raise
@@ -384,6 +385,9 @@ class TrainingCore(NeuralNet):
     def _epochs(self, dataset, one_epoch: bool) -> int:
         """How many epochs this call trains at most."""
         return self.max_epochs
+
+    def _after_training(self, dataset) -> None:
+        """Complete a fresh fit's model from its whole training ``dataset`` (nothing here)."""
 
     def _metric_callbacks(self) -> list:
         """Scoring callbacks run before the others (validation accuracy, R²)."""

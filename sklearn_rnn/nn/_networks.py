@@ -318,6 +318,9 @@ class SequenceModel(nn.Module):
         sequence's words (1) or words and word pairs (2) to the outputs
         (:class:`~sklearn_rnn.nn.WideNgrams`), trained with the network. None: no wide
         branch.
+    naive_bayes : bool, default=False
+        With ``wide_ngrams``: the wide branch holds a naive Bayes table too, added at
+        inference (:class:`~sklearn_rnn.nn.WideNgrams`).
 
     Examples
     --------
@@ -343,6 +346,7 @@ class SequenceModel(nn.Module):
         sparse_embeddings: bool = False,
         conv_blocks=None,
         wide_ngrams: int | None = None,
+        naive_bayes: bool = False,
     ):
         super().__init__()
         self.input_layer = InputLayer(n_ids, n_features, embedding_dim, dropout, sparse_embeddings)
@@ -361,7 +365,7 @@ class SequenceModel(nn.Module):
         self.head = OutputHead(features, n_outputs, dropout)
         self.wide = None
         if wide_ngrams is not None and n_ids is not None and pooling is not None:
-            self.wide = WideNgrams(n_ids, n_outputs, wide_ngrams)
+            self.wide = WideNgrams(n_ids, n_outputs, wide_ngrams, naive_bayes)
 
     def forward(self, inputs: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         # inputs: (B, T) ids or (B, T, F) floats; lengths: (B,)

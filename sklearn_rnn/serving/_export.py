@@ -47,7 +47,7 @@ _KNOWN_PARAMETERS = frozenset(
     "max_vocab min_freq max_len standardize scale_target clip_grad_norm lr lr_schedule "
     "max_epochs batch_size optimizer early_stopping validation_fraction patience tol "
     "n_iter_no_change class_weight random_state device verbose progress_bar module callbacks "
-    "warm_start distributed wide_ngrams "
+    "warm_start distributed wide_ngrams naive_bayes "
     "char_embedding_dim shape_embedding_dim word_dropout crf".split()
 )
 _TASKS = {"RNNClassifier": "classifier", "RNNRegressor": "regressor", "RNNTagger": "tagger"}
@@ -307,7 +307,12 @@ def _pooled_graph(builder, model, state, used, estimator):
     if "wide" in parts:
         wide = parts["wide"]
         weight = _take(state, used, "wide.weight")
-        scores = builder.wide_ngrams(weight, wide.n_ids, wide.ngrams, PAIR_BUCKETS, PAIR_MULTIPLIER)
+        naive_bayes = None
+        if "wide.naive_bayes" in state:  # a classifier's naive Bayes table (naive_bayes)
+            naive_bayes = _take(state, used, "wide.naive_bayes")
+        scores = builder.wide_ngrams(
+            weight, wide.n_ids, wide.ngrams, PAIR_BUCKETS, PAIR_MULTIPLIER, naive_bayes
+        )
         outputs = builder.op("Add", [outputs, scores])
     return inputs, (outputs, ["batch", int(estimator.n_outputs_)])
 

@@ -142,15 +142,24 @@ class GraphBuilder:
         return self.pool("mean", self.op("Transpose", [h], perm=[2, 0, 1]), lengths)  # (T, B, C)
 
     def wide_ngrams(
-        self, weight: np.ndarray, n_ids: int, ngrams: int, buckets: int, multiplier: int
+        self,
+        weight: np.ndarray,
+        n_ids: int,
+        ngrams: int,
+        buckets: int,
+        multiplier: int,
+        naive_bayes: np.ndarray | None = None,
     ) -> str:
         """The wide branch (:class:`~sklearn_rnn.nn.WideNgrams`): ``(B, C)`` float64 scores.
 
         Reads the batch-major ``inputs`` and ``lengths``: the rows of each real step's
         id, and with ``ngrams=2`` of each hashed pair of adjacent real ids, summed and
-        divided by the square root of their number.
+        divided by the square root of their number; plus, with a ``naive_bayes`` table,
+        that table's rows of the same n-grams, summed.
         """
-        table = self.const(weight.astype(np.float32), "wide_weight")
+        tables = [self.const(weight.astype(np.float32), "wide_weight")]
+        if naive_bayes is not None:
+            tables.append(self.const(naive_bayes.astype(np.float32), "naive_bayes"))
         ids = "inputs"  # (B, T)
         steps = self.op("Gather", [self.op("Shape", [ids]), self.const(np.array(1))])
         positions = self.op("Range", [self.const(np.array(0)), steps, self.const(np.array(1))])
@@ -159,12 +168,12 @@ class GraphBuilder:
         mask = self.op("Cast", [mask], to=TensorProto.DOUBLE)
         mask = self.op("Unsqueeze", [mask, self.const(np.array([2]))])  # (B, T, 1)
 
-        def masked_sum(rows: str, row_mask: str) -> str:  # (B, T', C) -> (B, C)
+        def masked_sum(table: str, rows: str, row_mask: str) -> str:  # (B, T', C) -> (B, C)
             rows = self.op("Cast", [self.op("Gather", [table, rows])], to=TensorProto.DOUBLE)
             masked = self.op("Mul", [rows, row_mask])
             return self.op("ReduceSum", [masked, self.const(np.array([1]))], keepdims=0)
 
-        total = masked_sum(ids, mask)
+        totals = [masked_sum(table, ids, mask) for table in tables]
         count = self.op("Cast", ["lengths"], to=TensorProto.DOUBLE)  # (B,)
         if ngrams >= 2:
             one, last = self.const(np.array([1])), self.const(np.array([-1]))
@@ -176,10 +185,16 @@ class GraphBuilder:
             hashed = self.op("Mod", [hashed, self.const(np.array(buckets, dtype=np.int64))])
             pairs = self.op("Add", [hashed, self.const(np.array(n_ids, dtype=np.int64))])
             pair_mask = self.op("Slice", [mask, one, end, one])  # pair t ends at step t + 1
-            total = self.op("Add", [total, masked_sum(pairs, pair_mask)])
+            totals = [
+                self.op("Add", [total, masked_sum(table, pairs, pair_mask)])
+                for table, total in zip(tables, totals, strict=True)
+            ]
             count = self.op("Sub", [self.op("Add", [count, count]), self.const(np.array(1.0))])
         scale = self.op("Sqrt", [self.op("Unsqueeze", [count, self.const(np.array([1]))])])
-        return self.op("Div", [total, scale])
+        scores = self.op("Div", [totals[0], scale])
+        if naive_bayes is not None:  # a sum, not divided
+            scores = self.op("Add", [scores, totals[1]])
+        return scores
 
     def linear64(self, x: str, weight: np.ndarray, bias: np.ndarray) -> str:
         """``x @ weight.T + bias`` in float64 (the output head at inference)."""
