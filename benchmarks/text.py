@@ -1,9 +1,10 @@
 """Text defaults against TF-IDF + LogisticRegression on MR and Subj, 10-fold CV, one run.
 
 Per dataset and fold, in the same process and on the same split: ``RNNClassifier()``
-(the defaults), on MR ``RNNClassifier(**BEFORE_28)`` too (the defaults before the wide
-n-gram branch of issue #28, for the fit-time and accuracy comparison; on Subj as well with
-``--before-everywhere``), and the two baselines a
+(the defaults; and the same fit with its naive Bayes table zeroed, which is the network
+alone, as naive Bayes never changes training), on MR ``RNNClassifier(**BEFORE_28)`` too
+(the defaults before the wide n-gram branch of issue #28, for the fit-time and accuracy
+comparison; on Subj as well with ``--before-everywhere``), and the two baselines a
 scikit-learn user fits first, TF-IDF word unigrams and unigrams + bigrams under
 ``LogisticRegression()``. Accuracy (mean ± standard deviation over the folds) and mean
 fit seconds per fold.
@@ -62,6 +63,10 @@ ARMS = {
         TfidfVectorizer(ngram_range=(1, 2)), LogisticRegression()
     ),
 }
+#: The defaults' own fit scored with its naive Bayes table zeroed: naive Bayes never
+#: changes training, so this is the network alone, on the same draws.
+SAME_FIT = "defaults, naive Bayes off"
+
 ARM_GROUPS = {
     "defaults": ["defaults"],
     "before": ["before #28"],
@@ -98,7 +103,10 @@ def cross_validate(datasets, arms, folds, report):
         texts = np.asarray(texts, dtype=object)
         folds_of = list(StratifiedKFold(10, shuffle=True, random_state=0).split(texts, labels))
         splits[name] = (texts, labels, folds_of)
-        report[name] = {arm: {"accuracy": [], "fit_seconds": []} for arm in arms[name]}
+        scored = [
+            a for arm in arms[name] for a in ([arm, SAME_FIT] if arm == "defaults" else [arm])
+        ]
+        report[name] = {arm: {"accuracy": [], "fit_seconds": []} for arm in scored}
     for i in range(folds):
         for name, (texts, labels, folds_of) in splits.items():
             train, test = folds_of[i]
@@ -111,12 +119,30 @@ def cross_validate(datasets, arms, folds, report):
                 accuracy = float(model.score(list(texts[test]), labels[test]))
                 result[arm]["accuracy"].append(accuracy)
                 result[arm]["fit_seconds"].append(seconds)
+                if arm == "defaults":
+                    alone = score_without_naive_bayes(model, list(texts[test]), labels[test])
+                    result[SAME_FIT]["accuracy"].append(alone)
+                    result[SAME_FIT]["fit_seconds"].append(seconds)
             line = ", ".join(
                 f"{arm} {r['accuracy'][-1]:.4f} ({r['fit_seconds'][-1]:.0f} s)"
                 for arm, r in result.items()
             )
             print(f"  {name} fold {i + 1}/{folds}: {line}", flush=True)
             yield
+
+
+def score_without_naive_bayes(model, texts, labels) -> float:
+    """``model``'s accuracy with its naive Bayes table (``naive_bayes``) zeroed."""
+    wide = getattr(model.module_, "wide", None)
+    table = None if wide is None else wide.naive_bayes
+    if table is None:
+        return float(model.score(texts, labels))
+    kept = table.clone()
+    table.zero_()
+    try:
+        return float(model.score(texts, labels))
+    finally:
+        table.copy_(kept)
 
 
 def table(report) -> str:

@@ -243,6 +243,7 @@ def test_text_benchmark_runs_every_arm_and_reports(load_script, tmp_path, capsys
     report = module.main(["--mr", str(mr), "--subj", str(subj), "--folds", "1"])
     assert list(report["MR"]) == [
         "defaults",
+        "defaults, naive Bayes off",
         "before #28",
         "TF-IDF + LR",
         "TF-IDF (1-2 grams) + LR",
@@ -250,3 +251,6 @@ def test_text_benchmark_runs_every_arm_and_reports(load_script, tmp_path, capsys
     assert "before #28" not in report["Subj"]  # the fit-time reference runs on MR only
     assert all(len(r["accuracy"]) == 1 for arms in report.values() for r in arms.values())
     assert "Subj   TF-IDF + LR" in capsys.readouterr().out
+    # The same fit, naive Bayes off: another score, the same fit time.
+    same, off = report["MR"]["defaults"], report["MR"]["defaults, naive Bayes off"]
+    assert off["fit_seconds"] == same["fit_seconds"]
