@@ -238,16 +238,15 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
         if not self.naive_bayes_:
             return
         wide = self.module_.wide
-        rows, targets, weights = [], [], []
+        counts = torch.zeros(wide.naive_bayes.shape, dtype=torch.float64)
         for indices in torch.arange(len(dataset)).split(1024):
             X, _ = dataset.batch(indices)
-            ngrams, real = ngram_rows(X["inputs"], X["lengths"], wide.n_ids, wide.ngrams)
+            rows, real = ngram_rows(X["inputs"], X["lengths"], wide.n_ids, wide.ngrams)
             weight = torch.ones(len(indices)) if dataset.weights is None else X[SAMPLE_WEIGHT]
-            rows.append(ngrams[real])
-            targets.append(dataset.targets[indices][:, None].expand_as(ngrams)[real])
-            weights.append(weight[:, None].expand_as(ngrams)[real])
-        shape = tuple(wide.naive_bayes.shape)
-        table = naive_bayes_table(torch.cat(rows), torch.cat(targets), torch.cat(weights), shape)
+            classes = dataset.targets[indices][:, None].expand_as(rows)
+            weight = weight.to(torch.float64)[:, None].expand_as(rows)
+            counts.index_put_((rows[real], classes[real]), weight[real], accumulate=True)
+        table = naive_bayes_table(counts)
         wide.naive_bayes.copy_(self.naive_bayes_ * table)
 
     # -- prediction ---------------------------------------------------------------------

@@ -130,11 +130,9 @@ def test_naive_bayes_table_is_scikit_learns_multinomial_nb_centered():
     docs = [rng.randint(0, 12, rng.randint(1, 9)) for _ in range(40)]  # rows 0..11 of 20
     labels = rng.randint(0, 3, len(docs))
     weights = rng.uniform(0.5, 2.0, len(docs))
-    rows = torch.from_numpy(np.concatenate(docs))
-    targets = torch.from_numpy(np.repeat(labels, [len(d) for d in docs]))
-    per_row = torch.from_numpy(np.repeat(weights, [len(d) for d in docs]))
-    table = naive_bayes_table(rows, targets, per_row, (20, 3)).numpy()
     counts = np.stack([np.bincount(d, minlength=20) for d in docs])
+    by_class = np.stack([(counts * weights[:, None])[labels == c].sum(0) for c in range(3)], 1)
+    table = naive_bayes_table(torch.from_numpy(by_class)).numpy()
     seen = counts.sum(0) > 0
     nb = MultinomialNB(alpha=1.0).fit(counts[:, seen], labels, sample_weight=weights)
     expected = nb.feature_log_prob_.T - nb.feature_log_prob_.T.mean(1, keepdims=True)

@@ -69,32 +69,29 @@ def ngram_rows(
     return torch.cat([inputs, pair_ids(inputs, n_ids)], 1), torch.cat([real, real[:, 1:]], 1)
 
 
-def naive_bayes_table(
-    rows: torch.Tensor, targets: torch.Tensor, weights: torch.Tensor, shape: tuple[int, int]
-) -> torch.Tensor:
-    """Multinomial naive Bayes over n-gram counts, as a ``shape`` table of scores.
+def naive_bayes_table(counts: torch.Tensor) -> torch.Tensor:
+    """Multinomial naive Bayes over n-gram counts, as a table of per-class scores.
 
-    ``rows`` are the n-gram rows of the training sequences (flattened), ``targets`` the
-    class of the sequence each comes from, ``weights`` its sample weight. Each row seen
-    in training holds the log-probability of the n-gram under each class, with add-one
-    smoothing over the rows seen (``MultinomialNB(alpha=1)`` on those n-gram counts),
-    centered over the classes: the sum over a sequence's n-grams then differs between
-    classes exactly as naive Bayes' log-likelihoods do. Rows never seen hold zeros, as
-    naive Bayes ignores words outside its vocabulary.
+    ``counts[row, c]`` is how often (in sample weights) n-gram ``row`` occurs in the
+    training sequences of class ``c``. Each row seen in training gets the log-probability
+    of the n-gram under each class, with add-one smoothing over the rows seen
+    (``MultinomialNB(alpha=1)`` on those n-gram counts), centered over the classes: the
+    sum over a sequence's n-grams then differs between classes exactly as naive Bayes'
+    log-likelihoods do. Rows never seen get zeros, as naive Bayes ignores words outside
+    its vocabulary.
 
     Examples
     --------
-    >>> rows, targets = torch.tensor([0, 1, 1, 2]), torch.tensor([0, 0, 1, 1])
-    >>> table = naive_bayes_table(rows, targets, torch.ones(4), (4, 2))
+    >>> counts = torch.tensor([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]])
+    >>> table = naive_bayes_table(counts)
     >>> table[:, 1] - table[:, 0]  # row 0 only in class 0, row 2 only in 1; row 3 unseen
     tensor([-0.6931,  0.0000,  0.6931,  0.0000], dtype=torch.float64)
     """
-    counts = torch.zeros(shape, dtype=torch.float64)
-    counts.index_put_((rows, targets), weights.to(torch.float64), accumulate=True)
+    counts = counts.to(torch.float64)
     seen = counts.sum(1) > 0
     smoothed = counts[seen] + 1.0
     log_prob = smoothed.log() - smoothed.sum(0, keepdim=True).log()
-    table = torch.zeros(shape, dtype=torch.float64)
+    table = torch.zeros(counts.shape, dtype=torch.float64)
     table[seen] = log_prob - log_prob.mean(1, keepdim=True)
     return table
 
