@@ -43,6 +43,9 @@ _DOC = """Recurrent neural network classifier: one label per text or series.
     target_encoder_ : LabelTargets
         The fitted target encoder: labels (or indicator rows) to what the network
         learns, and its outputs back to labels.
+    naive_bayes_ : float
+        The weight of the naive Bayes log-likelihoods in the outputs (``naive_bayes``
+        resolved; 0: none).
     module_ : torch.nn.Module
         The trained network.
     history_ : skorch.History
@@ -220,8 +223,23 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
 
     def _resolve_naive_bayes(self) -> float:
         """The weight of the naive Bayes log-likelihoods (0: none) for this fit."""
-        # A network of the user's own (module=...) has no wide branch of ours.
-        usable = self.module is None and self.wide_ngrams_ is not None and not self._multilabel
+        # A network of the user's own (module=...) has no wide branch of ours, nor has a
+        # network of numeric series (wide_ngrams set or not).
+        usable = (
+            self.module is None
+            and self.wide_ngrams_ is not None
+            and self.encoder_.n_ids_ is not None
+            and not self._multilabel
+        )
+        if self._partial_fit_call and self.naive_bayes != 0:
+            # partial_fit's calls bring mini-batches: naive Bayes would count the first only.
+            if self.naive_bayes == "auto":
+                return 0.0
+            raise ValueError(
+                f"Invalid value for parameter 'naive_bayes': {self.naive_bayes!r} counts the "
+                "data of fit, not partial_fit's mini-batches; set naive_bayes=0 (or 'auto', "
+                "which is 0 for partial_fit)."
+            )
         if self.naive_bayes == "auto":
             return 1.0 / (2 * self.wide_ngrams_ - 1) if usable else 0.0
         if self.naive_bayes > 0 and not usable:
@@ -235,6 +253,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
     def _after_training(self, dataset) -> None:
         # Naive Bayes over the wide branch's n-grams of every training sequence (the
         # held-out ones too): counts, not gradients, so nothing of it needs the network.
+        # A warm_start fit counts its own X again (partial_fit never gets here).
         if not self.naive_bayes_:
             return
         wide = self.module_.wide

@@ -109,7 +109,8 @@ class DataParallel:
         self.world_size = dist.get_world_size()
         self.device = torch.device(device if device is not None else "cpu")
         self.ddp = None
-        self._module = None
+        self._module = None  # the network, while wrap()'s marks are on it
+        self._ignored_before = None
         self._dense_params: list = []
         self._pending = None
         self._made_sparse: list = []
@@ -165,7 +166,6 @@ class DataParallel:
         """Wrap the network in DDP (this broadcasts rank 0's weights to every rank)."""
         from torch.nn.parallel import DistributedDataParallel
 
-        self._module = module
         # DDP reads each embedding's `sparse` flag when it builds its gradient buckets.
         self._made_sparse = [m for m in module.modules() if _sends_sparse_gradient(m)]
         for embedding in self._made_sparse:
@@ -174,9 +174,11 @@ class DataParallel:
         # before every forward; but not a table filled only after training (a classifier's
         # naive Bayes scores), which would travel at every step for nothing.
         after_training = [name for name, _ in module.named_buffers() if name in _FILLED_AFTER]
-        if after_training:
+        if after_training:  # release() puts back what was there
+            self._module = module
+            self._ignored_before = vars(module).get("_ddp_params_and_buffers_to_ignore")
             DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(
-                module, after_training
+                module, [*(self._ignored_before or []), *after_training]
             )
         self.ddp = DistributedDataParallel(module)
         sparse = {
@@ -231,10 +233,13 @@ class DataParallel:
     def release(self) -> None:
         """Drop the DDP wrapper (and with it the gradient hooks it registered)."""
         self.ddp = None
-        if self._module is not None:  # DDP's marks on the network (see wrap) go with it
+        if self._module is not None:  # the marks wrap() left on the network go
             vars(self._module).pop("_ddp_params_and_buffers_to_ignore", None)
-            for buffer in self._module.buffers():
-                vars(buffer).pop("_ddp_ignored", None)
+            for name, buffer in self._module.named_buffers():
+                if name in _FILLED_AFTER:
+                    vars(buffer).pop("_ddp_ignored", None)
+            if self._ignored_before is not None:
+                self._module._ddp_params_and_buffers_to_ignore = self._ignored_before
             self._module = None
         # The fit's garbage goes now, while the process group lives. Without this and
         # synchronize()'s barrier, a torchrun script that fitted and exited was aborted

@@ -94,14 +94,15 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "naive_bayes": (
         'float or "auto"',
         (
-            "With the wide branch (``wide_ngrams``): after training, add this weight times a\n"
-            "multinomial naive Bayes model's log-likelihoods over the same words and word\n"
-            "pairs, counted on all of ``X``, to the network's outputs at prediction (Wang &\n"
-            "Manning, 2012: naive Bayes over word pairs is as accurate as the network on\n"
-            'sentence polarity, and errs elsewhere). 0: no naive Bayes. ``"auto"``: one\n'
-            "third with words and pairs (each word is in three n-grams, so naive Bayes counts\n"
-            "its evidence three times), 1 with words only, 0 without the wide branch or with\n"
-            "multilabel ``y`` (MR 0.79 against 0.78 without, ``benchmarks/text.py``)."
+            "With the wide branch (``wide_ngrams``, token input): after training, add this\n"
+            "weight (at most 1000) times a multinomial naive Bayes model's log-likelihoods\n"
+            "over the same words and word pairs, counted on the fit's ``X``, to the\n"
+            "network's outputs at prediction (Wang & Manning, 2012: naive Bayes over word\n"
+            "pairs is as accurate as the network on sentence polarity, and errs elsewhere).\n"
+            'It never changes training. 0: no naive Bayes. ``"auto"``: one third with words\n'
+            "and pairs (each word is in three n-grams, so naive Bayes counts its evidence\n"
+            "three times), 1 with words only; 0 without the wide branch, with multilabel\n"
+            "``y``, a ``module`` of your own or ``partial_fit`` (which sees mini-batches)."
         ),
     ),
     "embedding_dim": (

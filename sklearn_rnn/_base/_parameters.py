@@ -167,7 +167,7 @@ HYPERPARAMETER_CHECKS: dict[str, Callable] = {
     "pooling": _one_of("auto", "last", "mean", "max"),
     "conv_blocks": _auto_or(_conv_blocks),
     "wide_ngrams": _auto_or(_wide_ngrams),
-    "naive_bayes": _auto_or(real_in(0.0, float("inf"), high_inclusive=False)),
+    "naive_bayes": _auto_or(real_in(0.0, 1000.0, high_inclusive=True)),
     "embedding_dim": int_at_least(1),
     "tokenizer": _tokenizer,
     "lowercase": _bool(),

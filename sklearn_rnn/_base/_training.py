@@ -110,6 +110,8 @@ class TrainingCore(NeuralNet):
     _exports_to_onnx = False
     # Set while a data-parallel fit runs (sklearn_rnn._base._distributed).
     _data_parallel = None
+    # True while a partial_fit call runs.
+    _partial_fit_call = False
 
     _default_criterion = torch.nn.MSELoss
     #: name -> check of each constructor argument; merged along the class hierarchy.
@@ -241,6 +243,7 @@ class TrainingCore(NeuralNet):
         self._check_params()
         self._check_fit_request(continue_training)
         self._data_parallel = data_parallel_for(self)  # None for a plain fit
+        self._partial_fit_call = one_epoch
         verbose = self.verbose
         if self._data_parallel is not None and self._data_parallel.rank != 0:
             vars(self)["verbose"] = 0  # only rank 0 prints; restored below
@@ -248,6 +251,7 @@ class TrainingCore(NeuralNet):
             return self._fit_checked(X, y, continue_training, one_epoch, fit_params, data)
         finally:
             self._data_parallel = None
+            self._partial_fit_call = False
             vars(self)["verbose"] = verbose
 
     def _fit_checked(self, X, y, continue_training, one_epoch, fit_params, data):
@@ -259,6 +263,8 @@ class TrainingCore(NeuralNet):
                 self.lr_schedule, continue_training, self.callbacks
             )
             self._train(dataset, fit_params or {}, one_epoch)
+            if not one_epoch:  # a warm_start fit: its own X, as a fresh fit's
+                self._after_training(dataset)
             return self
         self._reset_fitted_state()
         try:
@@ -387,7 +393,8 @@ class TrainingCore(NeuralNet):
         return self.max_epochs
 
     def _after_training(self, dataset) -> None:
-        """Complete a fresh fit's model from its whole training ``dataset`` (nothing here)."""
+        """Complete the model from the whole training ``dataset`` of a ``fit`` (fresh or
+        ``warm_start``; not ``partial_fit``) once its epochs have run (nothing here)."""
 
     def _metric_callbacks(self) -> list:
         """Scoring callbacks run before the others (validation accuracy, R²)."""

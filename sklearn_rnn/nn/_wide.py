@@ -87,12 +87,12 @@ def naive_bayes_table(counts: torch.Tensor) -> torch.Tensor:
     >>> table[:, 1] - table[:, 0]  # row 0 only in class 0, row 2 only in 1; row 3 unseen
     tensor([-0.6931,  0.0000,  0.6931,  0.0000], dtype=torch.float64)
     """
-    counts = counts.to(torch.float64)
     seen = counts.sum(1) > 0
-    smoothed = counts[seen] + 1.0
+    smoothed = counts[seen].to(torch.float64) + 1.0  # only the rows seen
     log_prob = smoothed.log() - smoothed.sum(0, keepdim=True).log()
+    log_prob -= log_prob.mean(1, keepdim=True)
     table = torch.zeros(counts.shape, dtype=torch.float64)
-    table[seen] = log_prob - log_prob.mean(1, keepdim=True)
+    table[seen] = log_prob
     return table
 
 
@@ -137,8 +137,10 @@ class WideNgrams(nn.Module):
         dtype = torch.float32 if self.training else torch.float64
         total = (self.weight[rows].to(dtype) * real[:, :, None]).sum(1)  # (B, C)
         scores = total / real.sum(1).to(dtype).sqrt()[:, None]
-        if self.naive_bayes is not None and not self.training:
-            scores = scores + self.naive_bayes_scores(rows, real, self.naive_bayes)
+        # (A module pickled before the table existed has no entry for it.)
+        table = self._buffers.get("naive_bayes")
+        if table is not None and not self.training:
+            scores = scores + self.naive_bayes_scores(rows, real, table)
         return scores
 
     @staticmethod
