@@ -188,9 +188,7 @@ def _summary(estimator, printed=""):
         "epochs": len(estimator.history),
         "printed": printed,
         "ignored": [
-            cb.ignored_
-            for cb in estimator.callbacks or []
-            if isinstance(cb, IgnoredByDDP)
+            cb.ignored_ for cb in estimator.callbacks or [] if isinstance(cb, IgnoredByDDP)
         ],  # fmt: skip
         # What DDP marks on a network to leave a buffer alone: gone after the fit.
         "ddp_marks": [
