@@ -265,8 +265,7 @@ class RNNClassifier(ClassifierMixin, PooledRepresentationMixin, SequenceEstimato
             classes = dataset.targets[indices][:, None].expand_as(rows)
             weight = weight.to(torch.float64)[:, None].expand_as(rows)
             counts.index_put_((rows[real], classes[real]), weight[real], accumulate=True)
-        table = naive_bayes_table(counts)
-        wide.naive_bayes.copy_(self.naive_bayes_ * table)
+        wide.naive_bayes.copy_(naive_bayes_table(counts).mul_(self.naive_bayes_))
 
     # -- prediction ---------------------------------------------------------------------
 

@@ -69,6 +69,11 @@ def ngram_rows(
     return torch.cat([inputs, pair_ids(inputs, n_ids)], 1), torch.cat([real, real[:, 1:]], 1)
 
 
+def _summed_rows(table: torch.Tensor, rows: torch.Tensor, real: torch.Tensor, dtype):
+    """``table``'s rows of each sequence's real n-grams, summed in ``dtype``: ``(B, C)``."""
+    return (table[rows].to(dtype) * real[:, :, None]).sum(1)
+
+
 def naive_bayes_table(counts: torch.Tensor) -> torch.Tensor:
     """Multinomial naive Bayes over n-gram counts, as a table of per-class scores.
 
@@ -135,7 +140,7 @@ class WideNgrams(nn.Module):
         rows, real = ngram_rows(inputs, lengths, self.n_ids, self.ngrams)  # (B, N)
         # float64 at inference, as OutputHead: a sequence's sum does not depend on its batch.
         dtype = torch.float32 if self.training else torch.float64
-        total = (self.weight[rows].to(dtype) * real[:, :, None]).sum(1)  # (B, C)
+        total = _summed_rows(self.weight, rows, real, dtype)  # (B, C)
         scores = total / real.sum(1).to(dtype).sqrt()[:, None]
         # (A module pickled before the table existed has no entry for it.)
         table = self._buffers.get("naive_bayes")
@@ -167,4 +172,4 @@ class WideNgrams(nn.Module):
         >>> WideNgrams.naive_bayes_scores(rows, real, table)
         tensor([[-0.5000,  0.5000]], dtype=torch.float64)
         """
-        return (table[rows].to(torch.float64) * real[:, :, None]).sum(1)
+        return _summed_rows(table, rows, real, torch.float64)
